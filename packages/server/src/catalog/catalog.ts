@@ -1,0 +1,95 @@
+import { readdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseAvatarDefinition, renderAvatarSvg, type AnyAvatarDefinition, type VisualCatalogItem, type VoiceCatalogItem } from '@orator/protocol';
+import type { SpeechEngine, VoiceInfo } from '../speech/index.js';
+
+/** Folder of the built-in avatars: one JSON file each, so adding an avatar needs no code. */
+export const BUILT_IN_AVATAR_DIR = fileURLToPath(new URL('../../catalog/avatars/', import.meta.url));
+
+export class CatalogError extends Error {
+  readonly code = 'CATALOG_INVALID';
+}
+
+/** The avatars and voices that sessions can use. */
+export class Catalog {
+  private readonly avatarsById: Map<string, AnyAvatarDefinition>;
+  private readonly voicesById: Map<string, VoiceInfo>;
+  private readonly thumbnails = new Map<string, string>();
+
+  private constructor(
+    readonly avatars: AnyAvatarDefinition[],
+    readonly voices: VoiceInfo[],
+  ) {
+    this.avatarsById = new Map(avatars.map((avatar) => [avatar.id, avatar]));
+    this.voicesById = new Map(voices.map((voice) => [voice.id, voice]));
+  }
+
+  /** Load every `*.json` avatar in `avatarDir` and the engine's voices; a bad file fails start-up. */
+  static async load(engine: SpeechEngine, avatarDir = BUILT_IN_AVATAR_DIR): Promise<Catalog> {
+    const files = (await readdir(avatarDir)).filter((name) => name.endsWith('.json')).sort();
+    const avatars: AnyAvatarDefinition[] = [];
+    for (const file of files) {
+      try {
+        avatars.push(parseAvatarDefinition(JSON.parse(await readFile(join(avatarDir, file), 'utf8'))));
+      } catch (error) {
+        throw new CatalogError(`avatar file ${file} is invalid: ${(error as Error).message}`);
+      }
+    }
+    if (avatars.length === 0) throw new CatalogError(`no avatar files (*.json) in ${avatarDir}`);
+
+    const voices = await engine.listVoices();
+    const catalog = new Catalog(avatars, voices);
+    for (const avatar of avatars) {
+      if (!catalog.voicesById.has(avatar.defaultVoiceId)) {
+        // With the test engine only its own voices exist, so fall back to the engine's first voice.
+        avatar.defaultVoiceId = voices[0]?.id ?? avatar.defaultVoiceId;
+      }
+    }
+    return catalog;
+  }
+
+  getAvatar(avatarId: string): AnyAvatarDefinition | undefined {
+    return this.avatarsById.get(avatarId);
+  }
+
+  getVoice(voiceId: string): VoiceInfo | undefined {
+    return this.voicesById.get(voiceId);
+  }
+
+  /** SVG thumbnail of an avatar's neutral face, rendered once from its data. */
+  thumbnailSvg(avatarId: string): string | undefined {
+    const avatar = this.avatarsById.get(avatarId);
+    if (!avatar) return undefined;
+
+    let svg = this.thumbnails.get(avatarId);
+    if (svg === undefined) {
+      svg = renderAvatarSvg(avatar);
+      this.thumbnails.set(avatarId, svg);
+    }
+    return svg;
+  }
+
+  visualItems(baseUrl: string): VisualCatalogItem[] {
+    return this.avatars.map((avatar) => ({
+      id: avatar.id,
+      type: 'Visual',
+      name: avatar.name,
+      description: avatar.description,
+      attributes: { ...avatar.attributes },
+      thumbnailUrl: `${baseUrl}/v1/avatars/${encodeURIComponent(avatar.id)}/thumbnail.svg`,
+      defaultVoiceId: avatar.defaultVoiceId,
+    }));
+  }
+
+  voiceItems(): VoiceCatalogItem[] {
+    return this.voices.map((voice) => ({
+      id: voice.id,
+      type: 'Voice',
+      name: voice.name,
+      language: voice.language,
+      ...(voice.gender ? { gender: voice.gender } : {}),
+      engine: voice.engine,
+    }));
+  }
+}

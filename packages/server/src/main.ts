@@ -1,0 +1,75 @@
+import { loadConfig, ConfigError } from './config.js';
+import { buildServer } from './app.js';
+import { mintKs } from './ks/index.js';
+import { createDevelopmentPartner, loadPartners, PartnerConfigError, StaticPartnerRegistry } from './partners/index.js';
+import { demoRoutes } from './routes/demo.js';
+
+// Lifetime of the development KS printed at start-up, in seconds.
+const DEV_KS_EXPIRY_S = 24 * 3600;
+
+async function main(): Promise<void> {
+  const config = loadConfig();
+
+  let partners = loadPartners(process.env);
+  let devKs: string | undefined;
+  if (partners.length === 0) {
+    const partner = createDevelopmentPartner();
+    partners = [partner];
+    devKs = mintKs({ partnerId: partner.id, adminSecret: partner.adminSecrets[0]!, type: 2, userId: 'orator-dev', expirySeconds: DEV_KS_EXPIRY_S });
+  }
+
+  const server = await buildServer(config, {
+    partners: new StaticPartnerRegistry(partners),
+    plugins: [(app, context) => demoRoutes(app, context, { ks: devKs ?? process.env.ORATOR_DEMO_KS })],
+  });
+  const log = server.app.log;
+  if (config.jwtKeyGenerated) {
+    log.warn('ORATOR_JWT_SECRET is not set: session tokens are signed with a random key and stop working when this process restarts');
+  }
+
+  const address = await server.listen();
+  const url = config.publicUrl ?? address;
+
+  if (devKs) {
+    // The development KS goes to the terminal for the developer, never into the log stream.
+    process.stdout.write(
+      [
+        '',
+        '  Orator is running with a DEVELOPMENT partner (development only: set ORATOR_PARTNERS for real use).',
+        `  Demo page:      ${url}/`,
+        `  Partner id:     ${partners[0]!.id}`,
+        '  ADMIN KS (valid 24 h, for this process only):',
+        `  ${devKs}`,
+        '',
+        `  Try: curl -s -X POST ${url}/v1/avatar-session -H "Authorization: KS $KS" -H 'Content-Type: application/json' \\`,
+        `         -d '{"visualConfig":{"avatarId":"${server.context.catalog.avatars[0]!.id}"}}'`,
+        '',
+      ].join('\n'),
+    );
+  }
+
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    log.info({ signal }, 'shutdown requested');
+    server.close().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        log.error({ err: error }, 'shutdown failed');
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGTERM', () => stop('SIGTERM'));
+  process.on('SIGINT', () => stop('SIGINT'));
+}
+
+main().catch((error: unknown) => {
+  if (error instanceof ConfigError || error instanceof PartnerConfigError) {
+    process.stderr.write(`orator: configuration error: ${error.message}\n`);
+    process.exit(2);
+  }
+  process.stderr.write(`orator: failed to start: ${(error as Error).stack ?? String(error)}\n`);
+  process.exit(1);
+});
