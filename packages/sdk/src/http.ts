@@ -97,7 +97,7 @@ export class ApiClient {
     if (!response.ok || body?.success === false) {
       const message = typeof body?.error === 'string' && body.error !== '' ? body.error : `${description} failed with HTTP ${response.status}`;
       const code = typeof body?.code === 'string' ? body.code : undefined;
-      throw new AvatarApiError(message, response.ok ? 500 : response.status, code);
+      throw new AvatarApiError(message, response.status, code);
     }
     if (!body) throw new AvatarApiError(`${description} returned a response that is not JSON`, response.status, 'INVALID_RESPONSE');
     return body as T;

@@ -171,8 +171,16 @@ export async function buildServer(config: OratorConfig, options: BuildOptions): 
   };
 }
 
-/** Accept an empty JSON body as `{}`: clients send `{}` or nothing to calls that need no body. */
+/**
+ * Accept JSON only, and an empty body as `{}`: clients send `{}` or nothing to calls that need no
+ * body. Fastify's built-in text/plain parser is removed so that plain text gets 415.
+ */
 function acceptEmptyJson(app: FastifyInstance): void {
+  app.removeContentTypeParser('text/plain');
+  app.addHook('preValidation', async (request) => {
+    if (request.body === undefined || request.body === null) request.body = {};
+  });
+
   const parseJson = app.getDefaultJsonParser('error', 'error');
   app.removeContentTypeParser('application/json');
   app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {

@@ -73,7 +73,8 @@ export async function sayAudioRoute(app: FastifyInstance, context: AppContext): 
           mimeType: audio.mimeType,
           filename: audio.filename,
           targetSampleRate: engine.sampleRate,
-          maxDurationSeconds: config.limits.audioSeconds,
+          maxBytes: config.limits.audioBytes,
+          maxDurationMs: config.limits.audioSeconds * 1000,
         });
       } catch (error: unknown) {
         if (error instanceof AudioDecodeError) {

@@ -1,11 +1,11 @@
 export type { PhonemeTiming, SpeechEngine, SpeechLogger, SynthesisRequest, SynthesisResult, VoiceInfo } from './engine.js';
-export { SpeechError, isSpeechError, type SpeechErrorCode } from './errors.js';
+export { AudioDecodeError, SpeechError, isSpeechError, type AudioDecodeErrorCode, type SpeechErrorCode } from './errors.js';
 export { MAX_SPEED, MIN_SPEED } from './request.js';
 export { EspeakEngine, ESPEAK_SAMPLE_RATE, type EspeakEngineOptions } from './espeak/engine.js';
 export type { WorkerPoolStats } from './worker-pool.js';
 export { TestSpeechEngine, type TestSpeechEngineOptions } from './test-engine.js';
 export { analyzePhoneme, buildVisemeTimeline, normalizeVisemeCues, PHONEME_VISEMES, type PhonemeAnalysis } from './visemes.js';
 export { SentenceSegmenter, type SentenceSegmenterOptions } from './segmenter.js';
-export { AudioDecodeError, decodeAudio, type AudioDecodeErrorCode, type DecodeAudioOptions, type DecodedAudio } from './audio-input.js';
+export { decodeAudio, type DecodeAudioOptions, type DecodedAudio } from './audio-input.js';
 export { visemesFromPcm } from './audio-visemes.js';
 export { encodeWav } from './wav.js';

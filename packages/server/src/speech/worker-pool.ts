@@ -70,8 +70,10 @@ export class WorkerPool<Options, Payload, Result> {
   private restarts = 0;
   private consecutiveInitFailures = 0;
   private startPromise?: Promise<void>;
+  private started = false;
   private closed = false;
   private failure?: SpeechError;
+  private readonly respawnTimers = new Set<NodeJS.Timeout>();
 
   constructor(
     private readonly script: URL,
@@ -89,40 +91,40 @@ export class WorkerPool<Options, Payload, Result> {
   /** Start every worker and wait until all are ready; calling it again returns the same promise. */
   start(): Promise<void> {
     if (this.closed) {
-      return Promise.reject(this.closedError());
+      return Promise.reject(this.failure ?? this.closedError());
     }
 
     this.startPromise ??= Promise.all(Array.from({ length: this.size }, () => this.spawn())).then(
-      () => undefined,
+      () => {
+        this.started = true;
+      },
       async (error: unknown) => {
+        this.failure = new SpeechError('ENGINE_FAILED', `${this.options.name}: worker failed to start: ${messageOf(error)}`, { cause: error });
         await this.close();
-        throw new SpeechError('ENGINE_FAILED', `${this.options.name}: worker failed to start: ${messageOf(error)}`, { cause: error });
+        throw this.failure;
       },
     );
     return this.startPromise;
   }
 
-  /** Run one job; rejects with a {@link SpeechError}. */
-  async run(payload: Payload, signal?: AbortSignal): Promise<Result> {
+  /**
+   * Run one job; rejects with a {@link SpeechError}. The job is queued at once, so it keeps its
+   * place even while the pool is still starting.
+   */
+  run(payload: Payload, signal?: AbortSignal): Promise<Result> {
     if (signal?.aborted) {
-      throw abortedError();
+      return Promise.reject(abortedError());
     }
 
-    await this.start();
-
-    if (this.closed) {
-      throw this.closedError();
-    }
-
-    if (this.failure) {
-      throw this.failure;
+    if (this.closed || this.failure) {
+      return Promise.reject(this.failure ?? this.closedError());
     }
 
     if (this.queue.length >= this.maxQueue) {
-      throw new SpeechError('OVERLOADED', `${this.options.name}: ${this.queue.length} requests are already waiting; retry later`);
+      return Promise.reject(new SpeechError('OVERLOADED', `${this.options.name}: ${this.queue.length} requests are already waiting; retry later`));
     }
 
-    return new Promise<Result>((resolve, reject) => {
+    const result = new Promise<Result>((resolve, reject) => {
       const job: Job<Payload, Result> = { id: this.nextJobId++, payload, resolve, reject, settled: false };
 
       if (signal) {
@@ -132,8 +134,18 @@ export class WorkerPool<Options, Payload, Result> {
       }
 
       this.queue.push(job);
-      this.dispatch();
     });
+
+    if (this.started) {
+      this.dispatch();
+    } else {
+      // A failed start closes the pool, and closing rejects this job with the start error.
+      this.start().then(
+        () => this.dispatch(),
+        () => undefined,
+      );
+    }
+    return result;
   }
 
   stats(): WorkerPoolStats {
@@ -154,15 +166,21 @@ export class WorkerPool<Options, Payload, Result> {
 
     this.closed = true;
 
+    for (const timer of this.respawnTimers) {
+      clearTimeout(timer);
+    }
+    this.respawnTimers.clear();
+
+    const reason = this.failure ?? this.closedError();
     for (const job of this.queue.splice(0)) {
-      this.settle(job, this.closedError());
+      this.settle(job, reason);
     }
 
     const terminations = this.slots.splice(0).map((slot) => {
       slot.retiring = true;
       clearTimeout(slot.timer);
       if (slot.job) {
-        this.settle(slot.job, this.closedError());
+        this.settle(slot.job, reason);
       }
       return slot.worker.terminate();
     });
@@ -235,11 +253,11 @@ export class WorkerPool<Options, Payload, Result> {
     }
 
     const delay = this.consecutiveInitFailures === 0 ? 0 : RESPAWN_DELAY_MS;
-    setTimeout(() => {
-      if (!this.closed) {
-        this.spawn().catch(() => undefined);
-      }
-    }, delay).unref();
+    const timer = setTimeout(() => {
+      this.respawnTimers.delete(timer);
+      this.spawn().catch(() => undefined);
+    }, delay);
+    this.respawnTimers.add(timer);
   }
 
   private failPool(reason: string): void {

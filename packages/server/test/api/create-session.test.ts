@@ -6,7 +6,8 @@ import { call, createSession, DISABLED_PARTNER, firstAvatarId, PARTNER, startTes
 const secret = PARTNER.adminSecrets[0]!;
 
 function ks(overrides: Partial<Parameters<typeof mintKs>[0]> = {}): string {
-  return mintKs({ partnerId: PARTNER.id, adminSecret: secret, type: 2, userId: 'tester', expirySeconds: 600, ...overrides });
+  const expiry = overrides.validUntil === undefined ? { expirySeconds: 600 } : {};
+  return mintKs({ partnerId: PARTNER.id, adminSecret: secret, type: 2, userId: 'tester', ...expiry, ...overrides } as Parameters<typeof mintKs>[0]);
 }
 
 function flipByte(value: string, index: number): string {

@@ -9,7 +9,7 @@ export const PARTNER: Partner = {
   name: 'Test partner',
   adminSecrets: ['0123456789abcdef0123456789abcdef', 'fedcba9876543210fedcba9876543210'],
   enabled: true,
-  maxConcurrentSessions: 5,
+  maxConcurrentSessions: 1000,
   ksVersion: 2,
   ksMaxExpirySeconds: 86400,
 };
