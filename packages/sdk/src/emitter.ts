@@ -2,8 +2,11 @@
 export type EventMap = Record<string, unknown[]>;
 export type Handler<Args extends unknown[]> = (...args: Args) => void;
 
+/** Stored form of every handler; on() and emit() keep the per-event types. */
+type AnyHandler = (...args: unknown[]) => void;
+
 export class TypedEmitter<Events extends EventMap> {
-  private readonly handlers = new Map<keyof Events, Set<Handler<never[]>>>();
+  private readonly handlers = new Map<keyof Events, Set<AnyHandler>>();
 
   /** Errors thrown by handlers go here, so one faulty handler cannot break the SDK or other handlers. */
   constructor(private readonly onHandlerError: (event: string, error: unknown) => void = () => {}) {}
@@ -14,7 +17,7 @@ export class TypedEmitter<Events extends EventMap> {
       set = new Set();
       this.handlers.set(event, set);
     }
-    set.add(handler as Handler<never[]>);
+    set.add(handler as unknown as AnyHandler);
   }
 
   /** Remove one handler, or every handler of the event when `handler` is omitted. */
@@ -23,7 +26,7 @@ export class TypedEmitter<Events extends EventMap> {
       this.handlers.delete(event);
       return;
     }
-    this.handlers.get(event)?.delete(handler as Handler<never[]>);
+    this.handlers.get(event)?.delete(handler as unknown as AnyHandler);
   }
 
   emit<K extends keyof Events>(event: K, ...args: Events[K]): void {
@@ -33,7 +36,7 @@ export class TypedEmitter<Events extends EventMap> {
     // Copy first: a handler may call off() or on() while we iterate.
     for (const handler of [...set]) {
       try {
-        (handler as Handler<Events[K]>)(...args);
+        handler(...args);
       } catch (error) {
         this.onHandlerError(String(event), error);
       }

@@ -1,4 +1,4 @@
-import { decodeKsUnverified, KsError, MAX_KS_LENGTH, mintKs, verifyKsSignature, type VerifiedKs } from '../ks/index.js';
+import { decodeKsUnverified, KsError, MAX_KS_LENGTH, mintKs, verifyKsSignature } from '../ks/index.js';
 import { integerOption, parseCommandArguments, stringOption } from './arguments.js';
 import { describeExpiry } from './duration.js';
 import { CommandError, UsageError, type CliIo } from './usage-error.js';
@@ -112,22 +112,29 @@ function typeLabel(type: number | null): string {
   return type >= 1 ? `admin (${type})` : `user (${type})`;
 }
 
-function printFields(io: CliIo, fields: Partial<VerifiedKs> & { partnerId: number | null; validUntil?: number | null }): void {
+interface PrintableFields {
+  type: number | null;
+  userId: string | null;
+  privileges: string | null;
+  validUntil: number | null;
+  masterPartnerId: string | null;
+  hash: string;
+}
+
+function printFields(io: CliIo, fields: PrintableFields): void {
   const line = (label: string, value: string): void => {
     io.stdout.write(`${`${label}:`.padEnd(14)}${value}\n`);
   };
 
-  line('Type', typeLabel(fields.type ?? null));
-  line('User', fields.userId === null || fields.userId === undefined ? '(none)' : JSON.stringify(fields.userId));
+  line('Type', typeLabel(fields.type));
+  line('User', fields.userId === null ? '(none)' : JSON.stringify(fields.userId));
   line('Privileges', fields.privileges ? fields.privileges : '(none)');
-  line('Expires', describeExpiry(fields.validUntil ?? null, io.nowSeconds()));
+  line('Expires', describeExpiry(fields.validUntil, io.nowSeconds()));
   if (fields.masterPartnerId) {
     line('Master', fields.masterPartnerId);
   }
 
-  if (fields.hash) {
-    line('Hash', fields.hash);
-  }
+  line('Hash', fields.hash);
 }
 
 /** Runs `orator ks inspect`. Returns 1 when a secret was given and does not match. */

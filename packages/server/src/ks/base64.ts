@@ -31,7 +31,13 @@ export function decodeKsBase64(input: string): Buffer {
       continue;
     }
 
-    const char = rawChar === '-' ? '+' : rawChar === '_' ? '/' : rawChar;
+    let char = rawChar;
+    if (char === '-') {
+      char = '+';
+    } else if (char === '_') {
+      char = '/';
+    }
+
     if (!STANDARD_ALPHABET.test(char)) {
       throw new KsError('KS_MALFORMED', 'KS contains a character outside the base64 alphabet');
     }

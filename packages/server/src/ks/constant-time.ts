@@ -1,8 +1,8 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 
 /**
- * Compares two strings in time that depends on neither their content nor their lengths: both
- * are hashed with SHA-256 first, so timingSafeEqual always sees equal-length inputs.
+ * Compares two strings without revealing through timing where they differ. Both are hashed with
+ * SHA-256 first, so timingSafeEqual gets equal-length inputs even when the strings differ in length.
  */
 export function constantTimeEqual(a: string | Buffer, b: string | Buffer): boolean {
   const digestA = createHash('sha256').update(a).digest();

@@ -27,8 +27,9 @@ export interface MintKsOptions {
   /** v1 layout: 'server' writes 9 fields (default), 'client' the 7 fields of the client libraries. */
   v1Form?: 'server' | 'client';
   /**
-   * Random bytes, for tests: v2 uses exactly 16 as `R`; v1 reads its `rand` field from the first
-   * 2 bytes (client form: the 16-bit big-endian value modulo 32001; server form: 4 fraction digits).
+   * Random bytes, for tests. v2 uses exactly 16 as `R`. v1 derives its `rand` field from the
+   * first 2 bytes, read as a 16-bit big-endian value: modulo 32001 in the client form, and as 4
+   * fraction digits in the server form.
    */
   randomBytes?: Buffer;
   /** Impersonating partner (server-minted KS only). */
@@ -84,10 +85,12 @@ function v1Rand(form: 'server' | 'client', random: Buffer, nowSeconds: number): 
 
 /**
  * Mints a KS that Kaltura's server and client libraries accept. v2 (the default) writes the
- * server's field order with PHP urlencode semantics; v1 writes the 9-field server form or the
- * 7-field client form. Throws KsError KS_INVALID_MINT_INPUT on input that the format cannot
- * carry or that Kaltura rejects: `;` in a v1 user id or privileges, `,` in a privilege value, an
- * `iprestrict` that is not dotted IPv4, an `actionslimit` that is not a positive integer.
+ * server's field order with PHP urlencode semantics, and v1 writes the 9-field server form or the
+ * 7-field client form.
+ *
+ * Throws KsError KS_INVALID_MINT_INPUT on input that the format cannot carry or that Kaltura
+ * rejects. Examples are `;` in a v1 user id or privileges, `,` in a privilege value, an
+ * `iprestrict` that is not dotted IPv4, and an `actionslimit` that is not a positive integer.
  */
 export function mintKs(options: MintKsOptions): string {
   const version = options.version ?? 2;

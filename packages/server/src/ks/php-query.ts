@@ -66,9 +66,9 @@ export function phpHttpBuildQuery(fields: ReadonlyMap<string, string>): string {
 }
 
 /**
- * Parses a query string like PHP `parse_str`: pieces split on `&`, a piece without `=` has the
- * value "", keys and values are URL-decoded, and a later duplicate replaces the value while the
- * key keeps its first position (a JavaScript Map keeps insertion order the same way).
+ * Parses a query string like PHP `parse_str`. Pieces are split on `&`, a piece without `=` has the
+ * value "", and keys and values are URL-decoded. A later duplicate replaces the value while the
+ * key keeps its first position, which is how a JavaScript Map orders keys too.
  *
  * PHP would rewrite `.` and space in a key to `_` and read `[` as array syntax. No Kaltura field
  * or privilege name uses those characters, so such keys are skipped rather than imitated, and so

@@ -52,8 +52,9 @@ export function parseV1Privileges(privileges: string): GroupedPrivileges {
 }
 
 /**
- * Builds the privilege part of v2 fields from the privileges of a parsed v2 payload: `name` when
- * the value is empty, else `name:value`, joined with `,`; exactly `all:*` becomes `*`.
+ * Rebuilds the privilege string from the privilege fields of a parsed v2 payload. Each field
+ * becomes `name` when its value is empty and `name:value` otherwise, joined with `,`. The exact
+ * string `all:*` becomes `*`.
  */
 export function v2PrivilegesFromFields(fields: ReadonlyMap<string, string>): {
   privileges: string;
@@ -80,10 +81,12 @@ const DOTTED_IPV4 = /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\
 /**
  * Normalizes and validates the privileges given to `mintKs` and returns them as items in order.
  * A string is split on `,` and each item on its first `:`, trimmed, with empty items skipped.
- * Rejects (KsError KS_INVALID_MINT_INPUT) what a Kaltura-compatible verifier would misread or
- * Kaltura's server rejects: `,` inside a value, an empty or reserved name, a name with `.`,
- * space or brackets (PHP's parse_str rewrites those), a NUL byte, an `iprestrict` that is not a
- * `/`-list of dotted IPv4 addresses, and an `actionslimit` that is not a positive integer.
+ *
+ * Throws KsError KS_INVALID_MINT_INPUT for what a Kaltura-compatible verifier would misread or
+ * Kaltura's server rejects. That is `,` inside a value, an empty or reserved name, a NUL byte, and
+ * a name with `.`, space or brackets, which PHP's parse_str rewrites. It is also an `iprestrict`
+ * that is not a `/`-list of dotted IPv4 addresses, and an `actionslimit` that is not a positive
+ * integer.
  */
 export function normalizeMintPrivileges(privileges: string | readonly PrivilegeItem[]): PrivilegeItem[] {
   const items: PrivilegeItem[] =

@@ -38,7 +38,7 @@ const MAX_SECRET_LENGTH = 1_024;
 
 type Params = Record<string, unknown>;
 
-/** A failed call, answered as a KalturaAPIException. */
+/** A failed call, returned to the client as a KalturaAPIException. */
 class KalturaCallError extends Error {
   constructor(
     readonly exception: KalturaApiException,
@@ -90,7 +90,7 @@ export async function kalturaSessionRoutes(app: FastifyInstance, options: Kaltur
   });
 
   // Body errors (bad JSON, wrong media type, too large) keep their HTTP status but use Kaltura's
-  // error shape, so Kaltura clients report them instead of failing to parse the answer.
+  // error shape, so Kaltura clients report them instead of failing to parse the response.
   app.setErrorHandler((error: FastifyError, request, reply) => {
     const status = typeof error.statusCode === 'number' && error.statusCode >= 400 && error.statusCode < 500 ? error.statusCode : 500;
     if (status === 500) {
@@ -149,6 +149,8 @@ export async function kalturaSessionRoutes(app: FastifyInstance, options: Kaltur
     }
 
     // Every configured secret is compared so the time taken does not depend on which one matched.
+    // NOTE: failed attempts are logged but not throttled here; rate limiting of session.start is
+    // left to the application that registers this plugin.
     const secret = readString(params, 'secret') ?? '';
     let signingSecret: string | undefined;
     if (secret !== '' && secret.length <= MAX_SECRET_LENGTH) {
@@ -264,9 +266,9 @@ export async function kalturaSessionRoutes(app: FastifyInstance, options: Kaltur
       result = error.exception;
     }
 
-    // NOTE: Kaltura answers XML unless format=1 (JSON) is sent; Orator always answers JSON, which
-    // every current Kaltura client library requests.
-    // Kaltura reports API errors with HTTP 200; a string result is sent as a JSON string.
+    // NOTE: Kaltura returns XML unless the request has format=1 (JSON). Orator always returns JSON,
+    // which npm kaltura-client 21.20 requests. API errors go out with HTTP 200, as on Kaltura, and
+    // a string result is sent as a JSON string.
     return reply.code(200).type('application/json; charset=utf-8').send(JSON.stringify(result ?? null));
   }
 

@@ -5,6 +5,7 @@ import type { Metrics } from '../observability/metrics.js';
 import type { EventBus } from '../store/bus.js';
 import type { SessionRecord, SessionStore, TurnRecord } from '../store/types.js';
 import { RealtimePacer } from './pacer.js';
+import { alignWords } from './word-alignment.js';
 
 /** Audio sent ahead of the viewers' playback, in ms; also the worst-case extra delay of an interrupt. */
 export const STREAM_LEAD_MS = 300;
@@ -211,6 +212,7 @@ export class SessionSpeaker {
     const current = this.current!;
     const startMs = current.sentMs;
 
+    const words = alignWords(sentence.text, result.words, result.durationMs);
     const segment: SegmentMessage = {
       type: 'segment',
       turnId: turn.turnId,
@@ -220,10 +222,10 @@ export class SessionSpeaker {
       startMs,
       durationMs: result.durationMs,
       visemes: result.visemes.map((cue) => ({ viseme: cue.viseme, startMs: cue.startMs + startMs })),
-      words: result.words.map((word) => ({ text: word.text, startMs: word.startMs + startMs, endMs: word.endMs + startMs })),
+      words: words.map((word) => ({ text: word.text, startMs: word.startMs + startMs, endMs: word.endMs + startMs })),
     };
     this.publish(segment);
-    current.wordEnds.push(...locateWords(sentence, segment.words));
+    current.wordEnds.push(...words.map((word) => ({ startMs: word.startMs + startMs, charEnd: sentence.charOffset + word.charEnd })));
 
     const frameSamples = Math.floor((result.sampleRate * AUDIO_FRAME_MAX_MS) / 1000);
     const firstSample = Math.round((startMs * result.sampleRate) / 1000);
@@ -268,18 +270,4 @@ export class SessionSpeaker {
       this.wake = done;
     });
   }
-}
-
-/** Find each word of a segment in its sentence, for character offsets of what was spoken. */
-function locateWords(sentence: SpokenSentence, words: Array<{ text: string; startMs: number }>): Array<{ startMs: number; charEnd: number }> {
-  const located: Array<{ startMs: number; charEnd: number }> = [];
-  let cursor = 0;
-  for (const word of words) {
-    const at = sentence.text.indexOf(word.text, cursor);
-    if (at < 0) continue;
-    cursor = at + word.text.length;
-    located.push({ startMs: word.startMs, charEnd: sentence.charOffset + cursor });
-  }
-  if (located.length === 0) located.push({ startMs: 0, charEnd: sentence.charOffset + sentence.text.length });
-  return located;
 }

@@ -11,6 +11,10 @@ const SILENCE_DB_BELOW_PEAK = 30;
 /** Absolute silence floor in dBFS, for recordings that are quiet throughout. */
 const SILENCE_FLOOR_DBFS = -55;
 
+/** Low-pass frames this many dB below the loud frames are lip closures or nasals. */
+const QUIET_CLOSURE_DB = 20;
+const QUIET_NASAL_DB = 10;
+
 /** Features of one analysis frame. */
 interface Frame {
   /** RMS level in dBFS. */
@@ -157,8 +161,12 @@ function classifySound(frame: Frame, peakDb: number): Viseme {
     return frontF2 > 0.3 ? 'CH' : 'FF';
   }
 
-  // Quiet, low-pass voiced frames are nasals and laterals.
-  if (frame.db < peakDb - 18 && closeF1 > 0.6) {
+  // Quiet, low-pass voiced frames are closures (voiced murmur behind closed lips) or nasals and laterals.
+  if (closeF1 > 0.5 && frame.db < peakDb - QUIET_CLOSURE_DB) {
+    return 'PP';
+  }
+
+  if (closeF1 > 0.5 && frame.db < peakDb - QUIET_NASAL_DB) {
     return 'nn';
   }
 

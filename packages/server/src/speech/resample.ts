@@ -56,13 +56,15 @@ function blackman(x: number): number {
   return 0.42 - 0.5 * Math.cos(phase) + 0.08 * Math.cos(2 * phase);
 }
 
-/** Convert float samples in [-1, 1] to 16-bit PCM, clipping out-of-range values. */
+/**
+ * Convert float samples to 16-bit PCM with the scale 32768 that the decoders divide by, so 16-bit
+ * input comes back unchanged; values beyond the range clip.
+ */
 export function floatToInt16(samples: Float32Array): Int16Array {
   const pcm = new Int16Array(samples.length);
 
   for (let index = 0; index < samples.length; index++) {
-    const value = Math.max(-1, Math.min(1, samples[index] as number));
-    pcm[index] = Math.round(value < 0 ? value * 32768 : value * 32767);
+    pcm[index] = Math.max(-32768, Math.min(32767, Math.round((samples[index] as number) * 32768)));
   }
 
   return pcm;

@@ -47,7 +47,7 @@ async function call(action: string, params: Record<string, unknown>, form = fals
     ...(form
       ? {
           headers: { 'content-type': 'application/x-www-form-urlencoded' },
-          payload: new URLSearchParams(Object.entries(params).map(([key, value]) => [key, String(value)])).toString(),
+          payload: new URLSearchParams(Object.entries(params).map(([key, value]): [string, string] => [key, String(value)])).toString(),
         }
       : { payload: { format: 1, ...params } }),
   });
@@ -191,12 +191,12 @@ test('restrictions pass for matching request', async () => {
 
 test('end revokes the KS', async () => {
   const ks = (await call('start', { secret: SECRET, partnerId: 1001, type: 2 })) as string;
-  const kept = (await call('start', { secret: SECRET, partnerId: 1001, type: 2 })) as string;
+  const unrelated = (await call('start', { secret: SECRET, partnerId: 1001, type: 2 })) as string;
 
   assert.equal(await call('end', { ks }), null);
   assertException(await call('get', { ks }), 'INVALID_KS', 'Invalid KS "LOGOUT", Error "-1,INVALID_STR"');
   assertException(await call('end', { ks }), 'INVALID_KS', 'Invalid KS "LOGOUT", Error "-1,INVALID_STR"');
-  assert.equal(((await call('get', { ks: kept })) as { objectType: string }).objectType, 'KalturaSessionInfo');
+  assert.equal(((await call('get', { ks: unrelated })) as { objectType: string }).objectType, 'KalturaSessionInfo');
 
   // Re-encoding with the other base64 alphabet does not escape revocation.
   const standard = Buffer.from(ks.replaceAll('-', '+').replaceAll('_', '/'), 'base64').toString('base64');
