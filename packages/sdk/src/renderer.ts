@@ -54,8 +54,9 @@ export class AvatarCanvas {
   private mouthBox: SceneRect | undefined;
   private cssWidth = 0;
   private cssHeight = 0;
+  private dpr = 0;
 
-  constructor(private readonly container: HTMLElement) {
+  constructor(container: HTMLElement) {
     this.canvas = document.createElement('canvas');
     this.canvas.setAttribute('role', 'img');
     this.canvas.setAttribute('aria-label', 'Avatar');
@@ -81,6 +82,7 @@ export class AvatarCanvas {
   private resize(): void {
     const rect = this.canvas.getBoundingClientRect();
     const dpr = globalThis.devicePixelRatio || 1;
+    this.dpr = dpr;
     this.cssWidth = rect.width;
     this.cssHeight = rect.height;
     const width = Math.max(1, Math.round(rect.width * dpr));
@@ -117,7 +119,8 @@ export class AvatarCanvas {
   }
 
   draw(pose: AvatarPose, mouth: MouthSample): void {
-    if (this.canvas.width <= 1 || this.cssWidth === 0) this.resize();
+    // ResizeObserver misses devicePixelRatio changes (moving the window to another screen), so check each frame.
+    if (this.canvas.width <= 1 || this.cssWidth === 0 || this.dpr !== (globalThis.devicePixelRatio || 1)) this.resize();
     const ctx = this.context;
     ctx.setTransform(1, 0, 0, 1, 0, 0);
 

@@ -28,8 +28,8 @@ const DEFAULT_MAX_DURATION_MS = 300_000;
 
 /**
  * Decode an uploaded MP3 or WAV file to 16-bit mono PCM. The format is detected from the bytes
- * (RIFF/WAVE header, ID3 tag or MPEG frame sync); the MIME type and file name only decide whether
- * undetected bytes are still tried as MP3. Raises AudioDecodeError.
+ * (RIFF/WAVE header, ID3 tag or MPEG frame sync). The MIME type and file name only decide whether
+ * unrecognised bytes are still tried as MP3. Raises AudioDecodeError.
  */
 export async function decodeAudio(bytes: Uint8Array, options: DecodeAudioOptions = {}): Promise<DecodedAudio> {
   const maxBytes = options.maxBytes ?? DEFAULT_MAX_BYTES;

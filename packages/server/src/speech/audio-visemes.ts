@@ -38,11 +38,11 @@ const BANDS_HZ: ReadonlyArray<readonly [number, number]> = [
 ];
 
 /**
- * Derive visemes from audio when no phonemes are known (say-audio). Each 20 ms frame is classed
- * from its level, zero-crossing rate and band energies: silence → `sil`, a short dip between
- * voiced frames → `PP`, noisy frames → `SS`, `CH` or `FF` by where the noise sits, voiced frames →
- * `aa` (strong first formant), `O`/`U` (energy below 1100 Hz only), `I`/`E` (strong second
- * formant) or `nn` (weak, low, nasal-like). The labels are then smoothed over three frames.
+ * Derive visemes from audio when no phonemes are known (say-audio). Each 20 ms frame is classified
+ * by its level, zero-crossing rate and band energies. Silence becomes `sil` and a short dip between
+ * voiced frames `PP`. Noisy frames become `SS`, `CH` or `FF` by the band of the noise. Voiced frames
+ * become `aa` (strong first formant), `O`/`U` (energy below 1100 Hz only), `I`/`E` (strong second
+ * formant), or `nn`/`PP` when quiet and low-pass. The labels are then smoothed over three frames.
  *
  * The timeline follows the form of `SynthesisResult.visemes`: first cue at 0, sorted, no two
  * consecutive equal visemes, every start before the audio's end.
@@ -152,7 +152,7 @@ function classifyFrames(frames: readonly Frame[]): Viseme[] {
 function classifySound(frame: Frame, peakDb: number): Viseme {
   const [closeF1, openF1, backF2, frontF2, noise] = frame.bands as [number, number, number, number, number];
 
-  // Noise-dominated frames are fricatives; where the noise sits tells them apart.
+  // Noise-dominated frames are fricatives, and the band of the noise decides which.
   if (frame.zcr > 0.3 || noise > 0.45) {
     if (noise > 0.6) {
       return 'SS';

@@ -43,7 +43,7 @@ export type AudioDecodeErrorCode =
   /** The input exceeds the byte or duration limit. */
   | 'TOO_LONG';
 
-/** Error raised by `decodeAudio`; `message` says what was wrong with the input and is safe to return to clients. */
+/** Error raised by `decodeAudio`. Its `message` describes the problem with the input and is safe to return to clients. */
 export class AudioDecodeError extends Error {
   override readonly name = 'AudioDecodeError';
 

@@ -57,8 +57,8 @@ function blackman(x: number): number {
 }
 
 /**
- * Convert float samples to 16-bit PCM with the scale 32768 that the decoders divide by, so 16-bit
- * input comes back unchanged; values beyond the range clip.
+ * Convert float samples to 16-bit PCM. The scale is 32768, the divisor the decoders use, so 16-bit
+ * input comes back unchanged. Values beyond the range clip.
  */
 export function floatToInt16(samples: Float32Array): Int16Array {
   const pcm = new Int16Array(samples.length);

@@ -3,9 +3,9 @@
  *
  * A turn arrives in chunks that can split anywhere, even inside a word, and speech should start
  * as soon as the first sentence is complete. The segmenter buffers text and returns a sentence only
- * once its end is certain: after a terminator, the closing quotes and brackets, the whitespace and
- * any emoji that follow, it must see the next character, because "3." may still become "3.14" and
- * "Dr. " may be followed by "Smith".
+ * once its end is certain. A sentence end is a terminator followed by closing quotes and brackets,
+ * whitespace and emoji, and it is known only when the next character has arrived, because "3." may
+ * still become "3.14" and "Dr. " may be followed by "Smith".
  *
  * Invariant: the concatenation of every returned sentence equals the concatenation of every pushed
  * chunk. Whitespace after a sentence belongs to that sentence, and whitespace before the first

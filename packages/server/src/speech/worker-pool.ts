@@ -32,7 +32,7 @@ interface Job<Payload, Result> {
   payload: Payload;
   resolve: (result: Result) => void;
   reject: (error: SpeechError) => void;
-  /** Set once the caller has been answered; a late reply from the worker is then ignored. */
+  /** True once the caller's promise is settled. A later reply from the worker is ignored. */
   settled: boolean;
   signal?: AbortSignal;
   onAbort?: () => void;
@@ -97,6 +97,7 @@ export class WorkerPool<Options, Payload, Result> {
     this.startPromise ??= Promise.all(Array.from({ length: this.size }, () => this.spawn())).then(
       () => {
         this.started = true;
+        this.options.logger?.info({ engine: this.options.name, workers: this.size }, 'speech workers started');
       },
       async (error: unknown) => {
         this.failure = new SpeechError('ENGINE_FAILED', `${this.options.name}: worker failed to start: ${messageOf(error)}`, { cause: error });
@@ -185,6 +186,7 @@ export class WorkerPool<Options, Payload, Result> {
       return slot.worker.terminate();
     });
     await Promise.allSettled(terminations);
+    this.options.logger?.info({ engine: this.options.name }, 'speech workers stopped');
   }
 
   private spawn(): Promise<void> {

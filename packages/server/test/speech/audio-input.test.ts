@@ -57,7 +57,7 @@ const SAMPLE_FORMATS: readonly SampleFormat[] = [
 ];
 
 /**
- * Build a WAV whose channel `c` holds `channelGains[c] * signal`. With `extensible`, the fmt chunk
+ * Build a WAV whose channel `c` contains `channelGains[c] * signal`. With `extensible`, the fmt chunk
  * uses WAVE_FORMAT_EXTENSIBLE, and an odd-sized `LIST` chunk before `data` checks chunk padding.
  */
 function makeWav(signal: Float32Array, sampleRate: number, format: SampleFormat, channelGains: readonly number[], extensible = false): Uint8Array {
@@ -129,7 +129,7 @@ for (const format of SAMPLE_FORMATS) {
   for (const extensible of [false, true]) {
     test(`decodeAudio reads ${format.name} WAV${extensible ? ' (extensible)' : ''}`, async () => {
       const signal = sine(440, 16_000, 200);
-      // Three channels whose mean is signal / 3, so the test sees the downmix.
+      // Three channels whose mean is signal / 3, so the test checks the downmix.
       const decoded = await decodeAudio(makeWav(signal, 16_000, format, [1, -1, 1], extensible));
 
       assert.equal(decoded.sampleRate, 16_000);

@@ -38,7 +38,8 @@ test('test engine result has the engine shape', async () => {
   );
   assert.ok(result.pcm.some((sample) => Math.abs(sample) > 4000), 'no audible tone');
   for (const word of result.words) {
-    assert.ok(word.endMs > word.startMs && word.endMs <= result.durationMs);
+    assert.ok(word.endMs > word.startMs, `${word.text} has no duration`);
+    assert.ok(word.endMs <= result.durationMs, `${word.text} ends after the audio`);
   }
 });
 

@@ -9,7 +9,7 @@ import { ESPEAK_ENGINE_ID, ESPEAK_VOICES, espeakRate } from './voices.js';
 export const ESPEAK_SAMPLE_RATE = 22_050;
 
 export interface EspeakEngineOptions {
-  /** Worker threads; default min(2, available cores). Each holds its own eSpeak instance (about 60 MB). */
+  /** Worker threads; default min(2, available cores). Each worker loads its own eSpeak instance and its 24 MB data file. */
   poolSize?: number;
   /** Max text length of one request, in UTF-16 code units; default 5000. */
   maxTextLength?: number;
