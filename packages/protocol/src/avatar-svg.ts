@@ -59,8 +59,8 @@ export interface RenderAvatarSvgOptions {
 
 /**
  * Draw the avatar's neutral face as an SVG document. Image avatars become an SVG with the
- * portrait and the `sil` mouth; without `resolveImage`, relative URLs stay relative and resolve
- * against the thumbnail's own URL (`/v1/avatars/{id}/thumbnail.svg`), the avatar's asset folder.
+ * portrait and the `sil` mouth. Without `resolveImage`, relative URLs stay relative, so they
+ * resolve against the thumbnail's own URL (`/v1/avatars/{id}/thumbnail.svg`) in the asset folder.
  */
 export function renderAvatarSvg(def: AnyAvatarDefinition, options: RenderAvatarSvgOptions = {}): string {
   if (def.kind === 'vector') return renderSceneSvg(buildAvatarScene(def, NEUTRAL_POSE), def.name);

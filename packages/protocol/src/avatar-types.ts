@@ -145,7 +145,7 @@ export interface ImageAvatarDefinition extends AvatarCommon {
     /** Fill colour around the portrait when the canvas has another aspect ratio. */
     background: string;
   };
-  /** Where the mouth images go, in portrait pixels; each mouth image is scaled to this rectangle. */
+  /** Target rectangle of the mouth images, in portrait pixels. Each mouth image is scaled to it. */
   mouthRect: ImageRect;
   /** One image URL per viseme; several visemes may share one image. */
   mouthImages: Record<Viseme, string>;

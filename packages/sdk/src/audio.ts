@@ -50,7 +50,7 @@ export class AudioPlayer {
   private blocked = false;
   private gestureListening = false;
   private closed = false;
-  /** Which clock the turn origins refer to; they are reset when it changes. */
+  /** Clock of the turn origins: true for the audio clock. Origins are reset when it changes. */
   private clockIsAudio = false;
 
   constructor(
@@ -98,7 +98,7 @@ export class AudioPlayer {
     return this.blocked;
   }
 
-  /** The playback clock in seconds: the audio clock when audio runs, otherwise a wall clock so lip-sync still moves. */
+  /** Returns the playback clock in seconds: the audio clock when audio runs, otherwise a wall clock so lip-sync still moves. */
   now(): number {
     const running = this.context?.state === 'running';
     if (running !== this.clockIsAudio) {
@@ -166,7 +166,7 @@ export class AudioPlayer {
     }
   }
 
-  /** The turn whose audio is at the playback position now, with the position in ms from its start. */
+  /** Finds the turn whose audio is at the playback position now, with the position in ms from its start. */
   playingTurn(): { turnNumber: number; ms: number; now: number } | undefined {
     const now = this.now();
     let best: { turnNumber: number; origin: number } | undefined;

@@ -9,7 +9,7 @@ export class AvatarSdkError extends Error {
   }
 }
 
-/** The server answered with an error envelope or a non-2xx status. `message` is the server's `error` string. */
+/** The server returned an error envelope or a non-2xx status. `message` is the server's `error` string. */
 export class AvatarApiError extends AvatarSdkError {
   readonly status: number;
 

@@ -7,7 +7,7 @@ import { smoothstep } from './lipsync.js';
 
 const BLINK_SECONDS = 0.16;
 const BREATH_PERIOD_SECONDS = 4.2;
-/** How fast the speaking level follows speech, per second. */
+/** Rate at which the speaking level follows speech, per second. */
 const SPEAKING_RATE = 4;
 
 interface Gesture {

@@ -28,7 +28,7 @@ interface LoadedImageAvatar {
 
 type LoadedAvatar = { kind: 'vector'; def: AvatarDefinition } | { kind: 'image'; loaded: LoadedImageAvatar };
 
-/** Where the last frame put the avatar: device pixels per avatar unit and the offset of its origin. */
+/** Placement of the avatar in the last frame: device pixels per avatar unit and the offset of its origin. */
 interface Layout {
   scale: number;
   x: number;
@@ -227,7 +227,7 @@ export class AvatarCanvas {
     this.mouthBox = { ...r };
   }
 
-  /** The mouth's box in CSS pixels relative to the canvas's top-left corner, as drawn in the last frame. */
+  /** Returns the mouth's box in CSS pixels relative to the canvas's top-left corner, as drawn in the last frame. */
   mouthRect(): SceneRect | undefined {
     const box = this.mouthBox;
     if (!box || this.canvas.width === 0) return undefined;

@@ -52,7 +52,7 @@ export function backoffDelay(config: RetryConfig, retry: number, random: () => n
   return Math.round(Math.min(config.maxDelayMs, base * factor));
 }
 
-/** Network failures and 5xx answers are retried; 4xx answers never are, because repeating them cannot help. */
+/** Returns true for network failures and 5xx responses. A 4xx response is never retried, because repeating it cannot help. */
 export function isRetryableError(error: unknown): boolean {
   if (error instanceof AvatarNetworkError) return true;
   return error instanceof AvatarApiError && error.status >= 500;

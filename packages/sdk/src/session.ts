@@ -309,8 +309,8 @@ export class KalturaAvatarSession {
         await this.api.postJson(`/v1/avatar-session/${encodeURIComponent(sessionId)}/end`, {}, this.bearer(), 'end session');
       } catch (error) {
         // A session that is already gone on the server is ended as far as the caller is concerned.
-        const gone = error instanceof AvatarApiError && (error.status === 404 || error.status === 410);
-        if (!gone) this.reportError(error);
+        const alreadyGone = error instanceof AvatarApiError && (error.status === 404 || error.status === 410);
+        if (!alreadyGone) this.reportError(error);
       }
     }
     this.finish();

@@ -1,4 +1,4 @@
-/** Lifecycle of the avatar session as the SDK sees it. */
+/** Lifecycle of the avatar session on the client. */
 export const SessionState = {
   IDLE: 'IDLE',
   CREATING: 'CREATING',

@@ -1,7 +1,7 @@
 /**
  * Viewer stream client: one WebSocket to the `streamUrl` from init-client. Authenticates with the
  * session token as the first message (never in the URL), parses server messages, decodes binary
- * audio frames, answers heartbeats and reconnects with backoff after a drop.
+ * audio frames, replies to heartbeats and reconnects with backoff after a drop.
  */
 import {
   STREAM_PROTOCOL_VERSION,
@@ -24,7 +24,7 @@ export const FATAL_CLOSE_CODES: ReadonlySet<number> = new Set([
 ]);
 
 /**
- * Minimum consecutive reconnect attempts, whatever retryConfig.maxAttempts says: a server restart
+ * Minimum consecutive reconnect attempts, even when retryConfig.maxAttempts is lower, because a server restart
  * takes longer than three quick HTTP retries, and the counter resets after every successful `ready`.
  */
 const MIN_RECONNECT_ATTEMPTS = 6;

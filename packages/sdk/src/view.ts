@@ -226,7 +226,7 @@ export class AvatarView {
     else this.frameHandle = setTimeout(() => this.frame(), 16) as unknown as number;
   }
 
-  /** One animation frame: the mouth comes from the playback clock, never from when messages arrived. */
+  /** Draws one animation frame. The mouth follows the playback clock, never the arrival time of messages. */
   private frame(): void {
     if (!this.running) return;
 

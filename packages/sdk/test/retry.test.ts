@@ -14,7 +14,7 @@ test('backoff grows by the multiplier and caps', () => {
 test('backoff jitter stays within 20 percent', () => {
   assert.equal(backoffDelay(config, 2, () => 0), 240);
   assert.equal(backoffDelay(config, 2, () => 1), 360);
-  // The cap holds even with upward jitter.
+  // The cap still applies with upward jitter.
   assert.equal(backoffDelay(config, 5, () => 1), 1000);
 });
 

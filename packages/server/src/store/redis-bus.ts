@@ -1,3 +1,4 @@
+import type { ServerMessage } from '@orator/protocol';
 import type { ControlEvent, EventBus, StreamEvent } from './bus.js';
 import { quit } from './redis-store.js';
 import type { RedisClient } from './redis/client.js';
@@ -88,7 +89,9 @@ export class RedisBus implements EventBus {
     try {
       await subscription.ready;
     } catch (error) {
-      this.removeHandler(channel, subscription, handler);
+      // A failed SUBSCRIBE must not be reused by the next viewer of this session.
+      if (this.streams.get(channel) === subscription) this.streams.delete(channel);
+      subscription.handlers.delete(handler);
       throw error;
     }
     return () => this.removeHandler(channel, subscription, handler);
@@ -196,7 +199,7 @@ export function decodeStreamEvent(message: Buffer): StreamEvent | undefined {
   if (type === STREAM_AUDIO) return { kind: 'audio', frame: new Uint8Array(payload.buffer, payload.byteOffset, payload.byteLength) };
   if (type !== STREAM_JSON) return undefined;
   try {
-    return { kind: 'message', message: JSON.parse(payload.toString('utf8')) as StreamEvent extends infer E ? Extract<E, { kind: 'message' }>['message'] : never };
+    return { kind: 'message', message: JSON.parse(payload.toString('utf8')) as ServerMessage };
   } catch {
     return undefined;
   }

@@ -23,6 +23,9 @@ const OPEN_GRACE_MS = 10 * 60_000;
 // An ended record stays at least this long even when its token has already expired.
 const ENDED_MIN_KEEP_MS = 1_000;
 
+// Orphaned sessions woken per check; the rest wait for the next check.
+const ORPHANS_PER_CHECK = 100;
+
 // Sessions read per round trip when a list is built from the deadline index.
 const PAGE = 200;
 
@@ -43,6 +46,7 @@ export class RedisStore implements SessionStore {
   readonly keys: RedisKeys;
   private readonly run: ScriptRunner;
   private readonly ownsClient: boolean;
+  private orphanTimer: NodeJS.Timeout | undefined;
 
   constructor(
     readonly client: RedisClient,
@@ -269,7 +273,27 @@ export class RedisStore implements SessionStore {
     return orphaned;
   }
 
+  /**
+   * Every `intervalMs`, find orphaned sessions and call `wake` for each, which tells every node a
+   * turn is waiting so one of them takes the lease and continues the queue. Stopped by close().
+   */
+  startOrphanWatch(wake: (sessionId: string, turnId: string) => Promise<void>, intervalMs: number, onError: (error: unknown) => void): void {
+    let running = false;
+    this.orphanTimer = setInterval(() => {
+      if (running) return;
+      running = true;
+      this.listOrphanedSessions(ORPHANS_PER_CHECK)
+        .then((orphans) => Promise.all(orphans.map((orphan) => wake(orphan.sessionId, orphan.turnId))))
+        .catch(onError)
+        .finally(() => {
+          running = false;
+        });
+    }, intervalMs);
+    this.orphanTimer.unref();
+  }
+
   async close(): Promise<void> {
+    clearInterval(this.orphanTimer);
     if (this.ownsClient) await quit(this.client);
   }
 }
