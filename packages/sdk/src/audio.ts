@@ -184,6 +184,11 @@ export class AudioPlayer {
     return Math.max(0, this.queueEnd - this.now());
   }
 
+  /** Accept frames of `turnNumber` again; a `turn-start` means the turn is new even if its number was dropped before. */
+  allowTurn(turnNumber: number): void {
+    if (turnNumber <= this.droppedThrough) this.droppedThrough = turnNumber - 1;
+  }
+
   /** Stop every scheduled source at once and drop later frames of turns up to `throughTurn`. */
   stopAll(throughTurn?: number): void {
     for (const source of this.sources) {

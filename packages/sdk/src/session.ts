@@ -18,7 +18,7 @@ import type { AvatarSessionEvents } from './events.js';
 export const KEEP_ALIVE_INTERVAL_MS = 10_000;
 /** Sanity cap on one say-text chunk, in characters; the server applies its own limit. */
 const MAX_TEXT_CHARS = 100_000;
-/** Cap on one say-audio upload, in bytes. */
+/** Cap on one say-audio upload, in bytes. NOTE: a client-side guess; the server's own limit may be lower. */
 const MAX_AUDIO_BYTES = 25 * 1024 * 1024;
 const MAX_ID_CHARS = 256;
 
@@ -82,7 +82,7 @@ export class KalturaAvatarSession {
 
   /**
    * `apiKeyOrToken` is a KS (frontend-only flow, for createSession) or the session JWT from the
-   * backend; with a JWT the session id comes from its `sub` claim, so attachAvatar alone connects.
+   * backend. With a JWT the session id comes from its `sub` claim, so attachAvatar alone connects.
    * It may be omitted: `new KalturaAvatarSession({ baseUrl })` or `(undefined, { baseUrl })`.
    */
   constructor(apiKeyOrToken?: string | KalturaAvatarSessionOptions, options?: KalturaAvatarSessionOptions) {
@@ -278,8 +278,10 @@ export class KalturaAvatarSession {
     if (typeof duration !== 'number' || !Number.isFinite(duration) || duration <= 0 || duration > 3600) {
       throw new AvatarSdkError('duration must be a number of seconds greater than 0 and at most 3600', 'INVALID_ARGUMENT');
     }
-    const blob = audio instanceof Blob ? audio : audio instanceof ArrayBuffer ? new Blob([audio], { type: sniffAudioType(audio) }) : undefined;
-    if (!blob) throw new AvatarSdkError('audio must be a Blob or an ArrayBuffer', 'INVALID_ARGUMENT');
+    let blob: Blob;
+    if (audio instanceof Blob) blob = audio;
+    else if (audio instanceof ArrayBuffer) blob = new Blob([audio], { type: sniffAudioType(audio) });
+    else throw new AvatarSdkError('audio must be a Blob or an ArrayBuffer', 'INVALID_ARGUMENT');
     if (blob.size === 0 || blob.size > MAX_AUDIO_BYTES) throw new AvatarSdkError(`audio must be 1 byte to ${MAX_AUDIO_BYTES} bytes, got ${blob.size}`, 'INVALID_ARGUMENT');
     const { sessionId } = this.requireSession();
 
@@ -290,7 +292,7 @@ export class KalturaAvatarSession {
     await this.call(() => this.api.postForm(`/v1/avatar-session/${encodeURIComponent(sessionId)}/say-audio`, form, this.bearer(), 'say audio'));
   }
 
-  /** Stop the current speech at once and clear the queue. Local playback stops before the server answers. */
+  /** Stop the current speech at once and clear the queue. Local playback stops before the server responds. */
   async interrupt(): Promise<Omit<InterruptResponse, 'success'>> {
     const { sessionId } = this.requireSession();
     this.view?.stopSpeech();

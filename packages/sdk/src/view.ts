@@ -145,6 +145,7 @@ export class AvatarView {
         if (!message.speaking && this.speakingTurn !== undefined) this.endSpeaking(0);
         break;
       case 'turn-start':
+        this.audio.allowTurn(message.turnNumber);
         this.timeline(message.turnId, message.turnNumber);
         this.options.emit('turnStart', { turnId: message.turnId, turnNumber: message.turnNumber });
         break;

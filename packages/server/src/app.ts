@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import Fastify, { type FastifyInstance } from 'fastify';
+import cors from '@fastify/cors';
 import fastifyStatic from '@fastify/static';
 import type { OratorConfig } from './config.js';
 import type { AppContext } from './app-context.js';
@@ -16,17 +17,17 @@ import { catalogRoutes } from './routes/catalog.js';
 import { kalturaSessionRoutes } from './routes/kaltura-session.js';
 import { operationsRoutes } from './routes/operations.js';
 import { sayAudioRoute } from './routes/say-audio.js';
+import { sdkAssetRoutes } from './routes/sdk-assets.js';
 import { SessionService } from './sessions/session-service.js';
 import { Sweeper } from './sessions/sweeper.js';
 import { SpeechCoordinator } from './speaking/speech-coordinator.js';
-import { EspeakEngine, TestSpeechEngine, type SpeechEngine } from './speech/index.js';
+import { EspeakEngine, TestSpeechEngine, type SpeechEngine, type SpeechLogger } from './speech/index.js';
 import type { EventBus } from './store/bus.js';
 import { MemoryBus, MemoryStore } from './store/memory-store.js';
 import type { SessionStore } from './store/types.js';
 import { ViewerHub } from './stream/viewer-hub.js';
 
-/** Where the SDK bundles and the demo page are served from, when they have been built. */
-const SDK_DIST_DIR = fileURLToPath(new URL('../../sdk/dist/', import.meta.url));
+/** The demo page, served at `/`. */
 const DEMO_DIR = fileURLToPath(new URL('../demo/', import.meta.url));
 
 export interface BuildOptions {
@@ -56,8 +57,8 @@ export interface OratorServer {
 // Log lines never contain credentials: Authorization is redacted and query strings are cut from URLs.
 const REDACT_PATHS = ['req.headers.authorization', 'headers.authorization', 'token', 'ks', 'secret', 'adminSecret', 'adminSecrets', '*.token', '*.ks', '*.secret'];
 
-export function createEngine(config: OratorConfig): SpeechEngine {
-  return config.speechEngine === 'test' ? new TestSpeechEngine() : new EspeakEngine({ poolSize: config.speechWorkers });
+export function createEngine(config: OratorConfig, logger?: SpeechLogger): SpeechEngine {
+  return config.speechEngine === 'test' ? new TestSpeechEngine() : new EspeakEngine({ poolSize: config.speechWorkers, ...(logger ? { logger } : {}) });
 }
 
 /** Build a server with every route and service wired; nothing listens until `listen()`. */
@@ -82,7 +83,7 @@ export async function buildServer(config: OratorConfig, options: BuildOptions): 
   const metrics = new Metrics();
   const store = options.store ?? new MemoryStore();
   const bus = options.bus ?? new MemoryBus();
-  const engine = options.engine ?? createEngine(config);
+  const engine = options.engine ?? createEngine(config, log);
   const tokens = new SessionTokens(config.jwtKeys);
 
   await engine.start();
@@ -102,6 +103,8 @@ export async function buildServer(config: OratorConfig, options: BuildOptions): 
 
   registerEnvelope(app);
   acceptEmptyJson(app);
+  // Pages on other origins call the API with the session token; no cookies are involved.
+  await app.register(cors, { origin: config.corsOrigins, methods: ['GET', 'POST'], allowedHeaders: ['authorization', 'content-type'], maxAge: 600 });
 
   app.addHook('onResponse', async (request, reply) => {
     const route = request.routeOptions.url ?? 'unmatched';
@@ -122,9 +125,7 @@ export async function buildServer(config: OratorConfig, options: BuildOptions): 
   });
   for (const plugin of options.plugins ?? []) await app.register(async (scope) => plugin(scope, context));
 
-  if (existsSync(SDK_DIST_DIR)) {
-    await app.register(fastifyStatic, { root: SDK_DIST_DIR, prefix: '/sdk/', decorateReply: false, index: false });
-  }
+  await app.register(sdkAssetRoutes);
   if (existsSync(DEMO_DIR)) {
     await app.register(fastifyStatic, { root: DEMO_DIR, prefix: '/', decorateReply: false });
   }

@@ -20,6 +20,8 @@ export interface OratorConfig {
   speechEngine: 'espeak' | 'test';
   speechWorkers: number;
   tls: { cert: string; key: string } | undefined;
+  /** Origins whose pages may call the API from a browser: `true` for any, or a list. */
+  corsOrigins: true | string[];
   limits: Limits;
 }
 
@@ -139,6 +141,17 @@ function readTls(env: Env): OratorConfig['tls'] {
   }
 }
 
+function readCorsOrigins(env: Env): true | string[] {
+  const raw = env.ORATOR_CORS_ORIGINS?.trim();
+  if (!raw || raw === '*') return true;
+
+  const origins = raw.split(',').map((origin) => origin.trim()).filter(Boolean);
+  for (const origin of origins) {
+    if (!/^https?:\/\/[^/\s]+$/.test(origin)) throw new ConfigError(`ORATOR_CORS_ORIGINS entries must look like https://app.example.com, got "${origin}"`);
+  }
+  return origins;
+}
+
 /** Read the configuration from environment variables; throws ConfigError naming the bad variable. */
 export function loadConfig(env: Env = process.env): OratorConfig {
   const jwt = readJwtKeys(env);
@@ -164,6 +177,7 @@ export function loadConfig(env: Env = process.env): OratorConfig {
     speechEngine,
     speechWorkers: readInteger(env, 'ORATOR_SPEECH_WORKERS', 2, 1, 64),
     tls: readTls(env),
+    corsOrigins: readCorsOrigins(env),
     limits: { ...DEFAULT_LIMITS },
   };
 }

@@ -162,7 +162,7 @@ export class SessionSpeaker {
       for (const text of sentences) {
         const charOffset = segmentedChars;
         segmentedChars += text.length;
-        if (text.trim() === '') continue;
+        if (toSpeakable(text).trim() === '') continue;
         pending.push({ text, charOffset, audio: this.synthesize(text, signal) });
       }
       // Unhandled rejections of prefetched audio would crash the process; each is awaited below.
@@ -202,7 +202,7 @@ export class SessionSpeaker {
 
   private async synthesize(text: string, signal: AbortSignal): Promise<SynthesisResult> {
     const started = process.hrtime.bigint();
-    const result = await this.engine.synthesize({ text, voiceId: this.session.voiceId, speed: this.session.speed }, signal);
+    const result = await this.engine.synthesize({ text: toSpeakable(text), voiceId: this.session.voiceId, speed: this.session.speed }, signal);
     this.metrics.synthesisSeconds.observe(Number(process.hrtime.bigint() - started) / 1e9);
     return result;
   }
@@ -270,4 +270,12 @@ export class SessionSpeaker {
       this.wake = done;
     });
   }
+}
+
+/**
+ * Text as the engine should read it. Emoji are dropped, because eSpeak reads them by name
+ * ("grinning face") where a listener expects nothing; they keep their place in the segment text.
+ */
+function toSpeakable(text: string): string {
+  return text.replace(/[\p{Extended_Pictographic}\p{Emoji_Modifier}\p{Regional_Indicator}\u{FE0F}\u{200D}\u{20E3}]+/gu, ' ');
 }

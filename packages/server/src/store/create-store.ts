@@ -33,7 +33,7 @@ export async function createStoreAndBus(config: Pick<OratorConfig, 'redisUrl' | 
   const target = parseRedisUrl(config.redisUrl);
   const where = describeRedisUrl(config.redisUrl);
   const client = createRedisClient(target);
-  const subscriber = client.duplicate() as RedisClient;
+  const subscriber = createRedisClient(target);
   logConnectionEvents(client, 'commands', where, log);
   logConnectionEvents(subscriber, 'pub/sub', where, log);
 

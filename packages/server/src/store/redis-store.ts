@@ -92,7 +92,7 @@ export class RedisStore implements SessionStore {
   }
 
   async endSession(sessionId: string, reason: EndReason, at: number): Promise<SessionRecord | undefined> {
-    const keys = [this.keys.session(sessionId), this.keys.turns(sessionId), this.keys.pending(sessionId), this.keys.finished(sessionId)];
+    const keys = [...this.turnKeys(sessionId), this.keys.audioIds(sessionId)];
     const pairs = await this.run('oratorEndSession', keys, [reason, at, this.keys.audioPrefix(sessionId), ENDED_MIN_KEEP_MS]);
     if (!Array.isArray(pairs)) {
       await this.client.zrem(this.keys.deadlines(), sessionId);
@@ -193,7 +193,7 @@ export class RedisStore implements SessionStore {
   }
 
   async finishTurn(sessionId: string, turnId: string, state: 'done' | 'lost', spokenChars: number): Promise<void> {
-    const keys = [this.keys.session(sessionId), this.keys.turns(sessionId), this.keys.pending(sessionId), this.keys.finished(sessionId)];
+    const keys = [...this.turnKeys(sessionId), this.keys.audioIds(sessionId)];
     await this.run('oratorFinishTurn', keys, [turnId, state, spokenChars, this.keys.audioPrefix(sessionId), MAX_FINISHED_TURNS]);
   }
 
@@ -202,7 +202,7 @@ export class RedisStore implements SessionStore {
   }
 
   async interruptTurns(sessionId: string): Promise<InterruptResult> {
-    const keys = [this.keys.session(sessionId), this.keys.turns(sessionId), this.keys.pending(sessionId), this.keys.finished(sessionId)];
+    const keys = [...this.turnKeys(sessionId), this.keys.audioIds(sessionId)];
     const values = (await this.run('oratorInterruptTurns', keys, [this.keys.audioPrefix(sessionId), MAX_FINISHED_TURNS])) as string[];
 
     const [current, ...dropped] = values.map(parseTurn);
@@ -211,7 +211,8 @@ export class RedisStore implements SessionStore {
 
   async putTurnAudio(sessionId: string, turnId: string, pcm: Uint8Array, ttlMs: number): Promise<void> {
     const bytes = Buffer.from(pcm.buffer, pcm.byteOffset, pcm.byteLength);
-    await this.run('oratorPutTurnAudio', [this.keys.session(sessionId), this.keys.audio(sessionId, turnId)], [bytes, Math.max(1, Math.ceil(ttlMs))]);
+    const keys = [this.keys.session(sessionId), this.keys.audio(sessionId, turnId), this.keys.audioIds(sessionId)];
+    await this.run('oratorPutTurnAudio', keys, [turnId, bytes, Math.max(1, Math.ceil(ttlMs))]);
   }
 
   async getTurnAudio(sessionId: string, turnId: string): Promise<Uint8Array | undefined> {
@@ -290,6 +291,11 @@ export class RedisStore implements SessionStore {
         });
     }, intervalMs);
     this.orphanTimer.unref();
+  }
+
+  /** Session, turns, pending and finished keys, in the order the turn scripts take them. */
+  private turnKeys(sessionId: string): string[] {
+    return [this.keys.session(sessionId), this.keys.turns(sessionId), this.keys.pending(sessionId), this.keys.finished(sessionId)];
   }
 
   async close(): Promise<void> {

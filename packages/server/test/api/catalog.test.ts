@@ -73,4 +73,30 @@ describe('catalog', () => {
     assert.equal(missing.status, 404);
     assert.equal(missing.body.success, false);
   });
+
+  test('image avatar files are served and inlined in its thumbnail', async () => {
+    const imageAvatar = server.server.context.catalog.avatars.find((avatar) => avatar.kind === 'image');
+    assert.ok(imageAvatar, 'the catalog has no image avatar');
+    const portrait = await fetch(`${server.baseUrl}/v1/avatars/${imageAvatar.id}/portrait.svg`);
+    assert.equal(portrait.status, 200);
+    assert.match(portrait.headers.get('content-type') ?? '', /image\/svg\+xml/);
+
+    const thumbnail = await (await fetch(`${server.baseUrl}/v1/avatars/${imageAvatar.id}/thumbnail.svg`)).text();
+    assert.match(thumbnail, /data:image\/svg\+xml;base64,/);
+
+    for (const name of ['..%2F..%2Fava.json', 'nothing.svg']) {
+      const missing = await fetch(`${server.baseUrl}/v1/avatars/${imageAvatar.id}/${name}`);
+      assert.equal(missing.status, 404, name);
+    }
+  });
+
+  test('browsers on other origins may call the API', async () => {
+    const preflight = await fetch(`${server.baseUrl}/v1/avatar-session/abc/say-text`, {
+      method: 'OPTIONS',
+      headers: { origin: 'https://app.example.com', 'access-control-request-method': 'POST', 'access-control-request-headers': 'authorization,content-type' },
+    });
+    assert.equal(preflight.status, 204);
+    assert.equal(preflight.headers.get('access-control-allow-origin'), 'https://app.example.com');
+    assert.match(preflight.headers.get('access-control-allow-headers') ?? '', /authorization/i);
+  });
 });

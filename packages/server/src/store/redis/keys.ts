@@ -34,6 +34,11 @@ export class RedisKeys {
     return `${this.session(sessionId)}:lease`;
   }
 
+  /** Set of the turn ids that have an audio key, so ending the session can delete them all. */
+  audioIds(sessionId: string): string {
+    return `${this.session(sessionId)}:audio-ids`;
+  }
+
   /** Prefix of the binary PCM keys of audio turns; the turn id follows. */
   audioPrefix(sessionId: string): string {
     return `${this.session(sessionId)}:audio:`;

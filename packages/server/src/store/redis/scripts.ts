@@ -11,7 +11,7 @@ export interface ScriptDefinition {
 }
 
 // Moves a turn id to the finished list and forgets the oldest finished turns past the limit.
-// Needs KEYS[1] session, KEYS[2] turns, KEYS[4] finished; takes the audio key prefix and the limit.
+// Needs KEYS[1] session, KEYS[2] turns, KEYS[4] finished, KEYS[5] audio ids; takes the audio key prefix and the limit.
 const RETIRE_TURN = `
 local function retire(id, audioPrefix, maxFinished)
   redis.call('RPUSH', KEYS[4], id)
@@ -19,6 +19,7 @@ local function retire(id, audioPrefix, maxFinished)
     local old = redis.call('LPOP', KEYS[4])
     redis.call('HDEL', KEYS[2], old)
     redis.call('DEL', audioPrefix .. old)
+    redis.call('SREM', KEYS[5], old)
   end
   local ttl = redis.call('PTTL', KEYS[1])
   if ttl > 0 then redis.call('PEXPIRE', KEYS[4], ttl) end
@@ -70,18 +71,18 @@ return string.format('%d', math.min(expiresAt, last + idle))
   },
 
   /**
-   * KEYS: session, turns, pending, finished. ARGV: reason, time (ms), audio key prefix, minimum keep (ms).
+   * KEYS: session, turns, pending, finished, audio ids. ARGV: reason, time (ms), audio key prefix, minimum keep (ms).
    * Returns the ended record as HGETALL pairs, or nil when unknown or already ended. The record
    * stays until the token expires so the token gets 410.
    */
   oratorEndSession: {
-    numberOfKeys: 4,
+    numberOfKeys: 5,
     lua: `
 local state = redis.call('HGET', KEYS[1], 'state')
 if not state or state == 'ended' then return false end
 redis.call('HSET', KEYS[1], 'state', 'ended', 'endedAt', ARGV[2], 'endReason', ARGV[1])
-for _, id in ipairs(redis.call('HKEYS', KEYS[2])) do redis.call('DEL', ARGV[3] .. id) end
-redis.call('DEL', KEYS[2], KEYS[3], KEYS[4])
+for _, id in ipairs(redis.call('SMEMBERS', KEYS[5])) do redis.call('DEL', ARGV[3] .. id) end
+redis.call('DEL', KEYS[2], KEYS[3], KEYS[4], KEYS[5])
 local tokenExpiresAt = tonumber(redis.call('HGET', KEYS[1], 'tokenExpiresAt'))
 redis.call('PEXPIREAT', KEYS[1], math.max(tokenExpiresAt, tonumber(ARGV[2]) + tonumber(ARGV[4])))
 return redis.call('HGETALL', KEYS[1])
@@ -170,9 +171,9 @@ return 1
 `,
   },
 
-  /** KEYS: session, turns, pending, finished. ARGV: turn id, 'done'|'lost', spoken chars, audio key prefix, finished turns kept. */
+  /** KEYS: session, turns, pending, finished, audio ids. ARGV: turn id, 'done'|'lost', spoken chars, audio key prefix, finished turns kept. */
   oratorFinishTurn: {
-    numberOfKeys: 4,
+    numberOfKeys: 5,
     lua: `${RETIRE_TURN}
 local raw = redis.call('HGET', KEYS[2], ARGV[1])
 if not raw then return 0 end
@@ -202,9 +203,9 @@ return 1
 `,
   },
 
-  /** KEYS: session, turns, pending, finished. ARGV: audio key prefix, finished turns kept. Returns the interrupted turns' JSON. */
+  /** KEYS: session, turns, pending, finished, audio ids. ARGV: audio key prefix, finished turns kept. Returns the interrupted turns' JSON. */
   oratorInterruptTurns: {
-    numberOfKeys: 4,
+    numberOfKeys: 5,
     lua: `${RETIRE_TURN}
 local ids = redis.call('LRANGE', KEYS[3], 0, -1)
 local result = {}
@@ -224,13 +225,16 @@ return result
 `,
   },
 
-  /** KEYS: session, audio key. ARGV: PCM bytes, TTL (ms). Stores nothing for an unknown or ended session. */
+  /** KEYS: session, audio key, audio ids. ARGV: turn id, PCM bytes, TTL (ms). Stores nothing for an unknown or ended session. */
   oratorPutTurnAudio: {
-    numberOfKeys: 2,
+    numberOfKeys: 3,
     lua: `
 local state = redis.call('HGET', KEYS[1], 'state')
 if not state or state == 'ended' then return 0 end
-redis.call('SET', KEYS[2], ARGV[1], 'PX', ARGV[2])
+redis.call('SET', KEYS[2], ARGV[2], 'PX', ARGV[3])
+redis.call('SADD', KEYS[3], ARGV[1])
+local ttl = redis.call('PTTL', KEYS[1])
+if ttl > 0 then redis.call('PEXPIRE', KEYS[3], ttl) end
 return 1
 `,
   },

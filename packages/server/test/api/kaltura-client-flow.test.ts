@@ -1,0 +1,67 @@
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { createRequire } from 'node:module';
+import { call, firstAvatarId, PARTNER, startTestServer, type TestServer } from '../helpers/server.js';
+import { TestViewer } from '../helpers/viewer.js';
+
+// The parts of npm kaltura-client this test calls.
+interface KalturaRequest<T> {
+  execute(client: unknown): Promise<T>;
+}
+interface KalturaModule {
+  Configuration: new () => { serviceUrl: string; timeout: number; setLogger(logger: object): void };
+  Client: new (config: unknown) => { setKs(ks: string): void };
+  services: {
+    session: {
+      start(secret: string, userId?: string, type?: number, partnerId?: number | null, expiry?: number, privileges?: string | null): KalturaRequest<string>;
+      get(session?: string | null): KalturaRequest<Record<string, unknown>>;
+      end(): KalturaRequest<unknown>;
+    };
+  };
+}
+
+describe('official kaltura-client against Orator', () => {
+  let server: TestServer;
+  before(async () => {
+    server = await startTestServer();
+  });
+  after(() => server.close());
+
+  test('session.start KS creates a session that speaks; session.end revokes it', async () => {
+    const kaltura = createRequire(import.meta.url)('kaltura-client') as KalturaModule;
+    const config = new kaltura.Configuration();
+    config.serviceUrl = server.baseUrl;
+    config.timeout = 10_000;
+    // The library's default logger prints request bodies, secrets included; any other logger silences it.
+    config.setLogger({ log() {}, error() {}, debug() {} });
+    const client = new kaltura.Client(config);
+    const { session } = kaltura.services;
+
+    const ks = await session.start(PARTNER.adminSecrets[0]!, 'backend', 2, PARTNER.id, 600).execute(client);
+    assert.equal(typeof ks, 'string');
+
+    const created = await call(server.baseUrl, '/v1/avatar-session', { auth: `KS ${ks}`, body: { visualConfig: { avatarId: firstAvatarId(server) } } });
+    assert.equal(created.status, 200);
+    const sessionId = created.body.sessionId as string;
+    const token = created.body.token as string;
+
+    const init = await call(server.baseUrl, `/v1/avatar-session/${sessionId}/init-client`, { auth: `Bearer ${token}`, body: {} });
+    const viewer = await TestViewer.connect(init.body.streamUrl as string, token);
+    await viewer.waitForMessage('ready');
+    await call(server.baseUrl, `/v1/avatar-session/${sessionId}/say-text`, { auth: `Bearer ${token}`, body: { text: 'Minted by the Kaltura client.' } });
+    await viewer.waitForMessage('turn-end');
+    assert.ok(viewer.audio.length > 0);
+    viewer.close();
+
+    client.setKs(ks);
+    const info = await session.get().execute(client);
+    assert.equal(info.partnerId, PARTNER.id);
+    assert.equal(info.userId, 'backend');
+    assert.equal(info.sessionType, 2);
+
+    await session.end().execute(client);
+    const afterEnd = await call(server.baseUrl, '/v1/avatar-session', { auth: `KS ${ks}`, body: { visualConfig: { avatarId: firstAvatarId(server) } } });
+    assert.equal(afterEnd.status, 401);
+    assert.equal(afterEnd.body.error, 'Invalid Kaltura Session');
+  });
+});
