@@ -484,8 +484,24 @@ window.addEventListener('pagehide', () => {
   if (sessionIsLive()) void demo.session.endSession();
 });
 
+/**
+ * Apply `?avatar=ID` (preselect an avatar) and `?autostart` (start a session on load). A session
+ * started without a click usually has its sound blocked until the first interaction.
+ */
+function applyUrlOptions() {
+  const params = new URLSearchParams(location.search);
+  const avatarId = params.get('avatar');
+  if (avatarId) {
+    const input = [...elements.avatarList.querySelectorAll('input[name="avatar"]')].find((candidate) => candidate.value === avatarId);
+    if (input) input.checked = true;
+    else logEvent('error', `?avatar=${avatarId} is not in the catalog`);
+  }
+  updateControls();
+  if (params.has('autostart')) void startSession();
+}
+
 updateTextCount();
 await Promise.all([loadSdk(), loadCatalog()]);
-updateControls();
 logEvent('page ready');
 demo.ready = true;
+applyUrlOptions();

@@ -34,6 +34,8 @@ export class MemoryStore implements SessionStore {
   private readonly sessions = new Map<string, SessionEntry>();
   private readonly revoked = new Map<string, number>();
   private readonly windows = new Map<string, { count: number; resetAt: number }>();
+  /** Open sessions per partner, kept in step with `sessions` so a create checks its quota without a scan. */
+  private readonly openByPartner = new Map<number, number>();
   private readonly purgeTimer: NodeJS.Timeout;
 
   constructor(private readonly now: () => number = Date.now) {
@@ -42,10 +44,12 @@ export class MemoryStore implements SessionStore {
   }
 
   async createSession(record: SessionRecord, maxConcurrent: number): Promise<CreateResult> {
-    const open = await this.countOpenSessions(record.partnerId);
+    // No await between the check and the insert, so concurrent creates cannot both pass the quota.
+    const open = this.openByPartner.get(record.partnerId) ?? 0;
     if (open >= maxConcurrent) return { status: 'quota-exceeded', limit: maxConcurrent };
 
     this.sessions.set(record.id, { record: copy(record), turns: new Map(), nextTurnNumber: 1, audio: new Map() });
+    this.openByPartner.set(record.partnerId, open + 1);
     return { status: 'created' };
   }
 
@@ -67,6 +71,7 @@ export class MemoryStore implements SessionStore {
     if (!entry || entry.record.state === 'ended') return undefined;
 
     entry.record.state = 'ended';
+    this.openByPartner.set(entry.record.partnerId, (this.openByPartner.get(entry.record.partnerId) ?? 1) - 1);
     entry.record.endedAt = at;
     entry.record.endReason = reason;
     entry.turns.clear();
@@ -94,11 +99,10 @@ export class MemoryStore implements SessionStore {
   }
 
   async countOpenSessions(partnerId?: number): Promise<number> {
+    if (partnerId !== undefined) return this.openByPartner.get(partnerId) ?? 0;
+
     let count = 0;
-    for (const { record } of this.sessions.values()) {
-      if (record.state === 'ended') continue;
-      if (partnerId === undefined || record.partnerId === partnerId) count += 1;
-    }
+    for (const open of this.openByPartner.values()) count += open;
     return count;
   }
 

@@ -42,7 +42,9 @@ export function makeRecord(overrides: Partial<SessionRecord> = {}): SessionRecor
  * The behaviour every SessionStore must show, as MemoryStore defines it. `open` makes a fresh,
  * empty store for each test.
  */
-export function storeContract(name: string, open: () => Promise<StoreFixture>, options: { skip?: string } = {}): void {
+export function storeContract(name: string, open: () => Promise<StoreFixture>, options: { skip?: string; todo?: Record<string, string> } = {}): void {
+  const todo = (testName: string) => ({ todo: options.todo?.[testName] });
+
   describe(`${name} store contract`, { skip: options.skip }, () => {
     const fixtures: StoreFixture[] = [];
     after(async () => {
@@ -92,7 +94,7 @@ export function storeContract(name: string, open: () => Promise<StoreFixture>, o
       assert.deepEqual(await store.createSession(makeRecord(), 0), { status: 'quota-exceeded', limit: 0 });
     });
 
-    test('concurrent creates respect quota', async () => {
+    test('concurrent creates respect quota', todo('concurrent creates respect quota'), async () => {
       const store = await fresh();
       const results = await Promise.all(Array.from({ length: 40 }, () => store.createSession(makeRecord({ partnerId: 9 }), 5)));
 
