@@ -37,7 +37,7 @@ export interface BuildOptions {
   /** Defaults to the in-memory store and bus. */
   store?: SessionStore;
   bus?: EventBus;
-  /** Where JSON log lines go; defaults to standard output. */
+  /** Destination of the JSON log lines; defaults to standard output. */
   logStream?: { write(line: string): void };
   /** Interval of the session sweeper, in ms. */
   sweepIntervalMs?: number;

@@ -18,7 +18,7 @@ interface SessionParams {
   sessionId: string;
 }
 
-/** The session control API under /v1/avatar-session. */
+/** Register the session control API under /v1/avatar-session. */
 export async function avatarSessionRoutes(app: FastifyInstance, context: AppContext): Promise<void> {
   const { auth, sessions, store, speech, catalog, config } = context;
 

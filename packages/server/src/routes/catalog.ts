@@ -18,7 +18,7 @@ const listBody = {
   },
 } as const;
 
-/** The avatar and voice catalog, plus the public avatar data and thumbnails the SDK loads. */
+/** Register the avatar and voice catalog, plus the public avatar data and thumbnails the SDK loads. */
 export async function catalogRoutes(app: FastifyInstance, context: AppContext): Promise<void> {
   const { auth, catalog, config } = context;
 

@@ -93,7 +93,7 @@ export class SessionSpeaker {
     this.interrupt();
   }
 
-  /** How much of the current turn the viewers have heard, estimated from the pacing clock. */
+  /** Estimate from the pacing clock how much of the current turn the viewers have heard. */
   progress(): TurnProgress | undefined {
     const current = this.current;
     if (!current) return undefined;
@@ -244,7 +244,7 @@ export class SessionSpeaker {
       current.sentMs += frameMs;
     }
 
-    // Progress for interrupt reports on other nodes; the local speaker answers from memory.
+    // Progress for interrupt reports made on other nodes; on this node progress() reads it from memory.
     const heardChars = current.wordEnds.at(-1)?.charEnd ?? sentence.charOffset + sentence.text.length;
     await this.store.setSpokenChars(this.session.id, turn.turnId, heardChars);
   }

@@ -66,7 +66,9 @@ export class SpeechCoordinator {
     if (!result.current) return { droppedTurnIds };
 
     const current = result.current;
-    const spokenChars = progress?.turnId === current.turnId ? progress.spokenChars : current.state === 'queued' ? 0 : current.spokenChars;
+    // The local speaker knows best; a turn still queued was not heard at all.
+    let spokenChars = current.state === 'queued' ? 0 : current.spokenChars;
+    if (progress?.turnId === current.turnId) spokenChars = progress.spokenChars;
     this.log.info({ sessionId, turnId: current.turnId, spokenChars, dropped: droppedTurnIds.length }, 'session interrupted');
     return {
       interruptedTurn: { turnId: current.turnId, spokenText: current.text.slice(0, spokenChars), spokenChars, totalChars: current.text.length },
