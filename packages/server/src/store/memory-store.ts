@@ -187,10 +187,11 @@ export class MemoryStore implements SessionStore {
     if (!entry) return { dropped: [] };
 
     const pending = [...entry.turns.values()].filter((turn) => turn.state === 'queued' || turn.state === 'speaking');
+    // The result shows each turn as it was before the interrupt, so callers can tell a queued turn from a speaking one.
+    const [current, ...dropped] = pending.map(copy);
     for (const turn of pending) turn.state = 'interrupted';
 
-    const [current, ...dropped] = pending;
-    return { current: current ? copy(current) : undefined, dropped: dropped.map(copy) };
+    return { current, dropped };
   }
 
   async putTurnAudio(sessionId: string, turnId: string, pcm: Uint8Array, ttlMs: number): Promise<void> {

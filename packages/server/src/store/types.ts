@@ -62,6 +62,7 @@ export type AppendResult =
   | { status: 'session-ended' }
   | { status: 'session-not-found' };
 
+/** Turns as they were just before the interrupt marked them interrupted. */
 export interface InterruptResult {
   /** The turn that was speaking (or first in line) when the interrupt arrived. */
   current?: TurnRecord;
