@@ -122,6 +122,10 @@ export async function buildServer(config: OratorConfig, options: BuildOptions): 
       revoke: (keys: string[], untilMs: number) => store.revokeKs(keys, untilMs),
       isRevoked: (keys: string[]) => store.isKsRevoked(keys),
     },
+    throttle: {
+      retryAfterSeconds: (request) => auth.retryAfterSeconds(request),
+      recordFailure: (request) => auth.recordFailure(request, 'kaltura'),
+    },
   });
   for (const plugin of options.plugins ?? []) await app.register(async (scope) => plugin(scope, context));
 

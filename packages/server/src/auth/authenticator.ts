@@ -107,6 +107,18 @@ export class Authenticator {
     }
   }
 
+  /** Seconds until the client address may authenticate again, or 0 when it may now. */
+  async retryAfterSeconds(request: FastifyRequest): Promise<number> {
+    const verdict = await this.store.peekRateLimit(addressKey(request), this.limits.authFailuresPerAddress, this.limits.authFailureWindowMs);
+    return verdict.allowed ? 0 : verdict.retryAfterSeconds;
+  }
+
+  /** Count a failed authentication made outside this class (the Kaltura session service). */
+  async recordFailure(request: FastifyRequest, scheme: string): Promise<void> {
+    this.metrics.authFailures.inc({ scheme, reason: 'rejected' });
+    await this.store.hitRateLimit(addressKey(request), this.limits.authFailuresPerAddress, this.limits.authFailureWindowMs);
+  }
+
   private async rejectIfThrottled(request: FastifyRequest): Promise<void> {
     const verdict = await this.store.peekRateLimit(addressKey(request), this.limits.authFailuresPerAddress, this.limits.authFailureWindowMs);
     if (!verdict.allowed) {

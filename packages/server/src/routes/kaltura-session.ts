@@ -23,6 +23,15 @@ export interface KalturaSessionRoutesOptions {
   revocations: KsRevocationStore;
   /** Current UNIX time in seconds; defaults to the system clock. */
   nowSeconds?: () => number;
+  /**
+   * Failed-authentication limiter shared with the rest of the API. When the client address is
+   * throttled, `start`, `get` and `end` answer 429 with Retry-After before checking anything.
+   */
+  throttle?: {
+    /** Seconds until the address may try again, or 0 when it may try now. */
+    retryAfterSeconds(request: FastifyRequest): Promise<number>;
+    recordFailure(request: FastifyRequest): Promise<void>;
+  };
 }
 
 /** Maximum request body, in bytes. A session call carries a few short strings. */
@@ -149,8 +158,6 @@ export async function kalturaSessionRoutes(app: FastifyInstance, options: Kaltur
     }
 
     // Every configured secret is compared so the time taken does not depend on which one matched.
-    // NOTE: failed attempts are logged but not throttled here; rate limiting of session.start is
-    // left to the application that registers this plugin.
     const secret = readString(params, 'secret') ?? '';
     let signingSecret: string | undefined;
     if (secret !== '' && secret.length <= MAX_SECRET_LENGTH) {
@@ -239,6 +246,19 @@ export async function kalturaSessionRoutes(app: FastifyInstance, options: Kaltur
   async function handle(request: FastifyRequest<{ Params: { action: string } }>, reply: FastifyReply): Promise<FastifyReply> {
     const params = bodyParams(request);
     const action = request.params.action;
+
+    const retryAfter = (await options.throttle?.retryAfterSeconds(request)) ?? 0;
+    if (retryAfter > 0) {
+      request.log.warn({ action, reason: 'address_throttled' }, 'kaltura session call throttled');
+      const throttled: KalturaApiException = {
+        objectType: 'KalturaAPIException',
+        code: 'TOO_MANY_REQUESTS',
+        message: 'Too many failed authentication attempts; retry later',
+        args: {},
+      };
+      return reply.code(429).header('retry-after', String(retryAfter)).type('application/json; charset=utf-8').send(JSON.stringify(throttled));
+    }
+
     let result: unknown;
     try {
       if (action === 'start') {
@@ -263,6 +283,7 @@ export async function kalturaSessionRoutes(app: FastifyInstance, options: Kaltur
       }
 
       request.log.info({ action, code: error.exception.code, reason: error.logReason }, 'kaltura session call failed');
+      await options.throttle?.recordFailure(request);
       result = error.exception;
     }
 

@@ -65,3 +65,24 @@ describe('official kaltura-client against Orator', () => {
     assert.equal(afterEnd.body.error, 'Invalid Kaltura Session');
   });
 });
+
+describe('session service throttling', () => {
+  let server: TestServer;
+  before(async () => {
+    server = await startTestServer({ config: (config) => (config.limits.authFailuresPerAddress = 2) });
+  });
+  after(() => server.close());
+
+  test('wrong secrets are throttled with Retry-After', async () => {
+    const statuses: number[] = [];
+    for (let attempt = 0; attempt < 4; attempt++) {
+      const response = await call(server.baseUrl, '/api_v3/service/session/action/start', {
+        body: { format: 1, secret: 'wrong-secret-wrong-secret', partnerId: PARTNER.id, type: 2 },
+      });
+      statuses.push(response.status);
+      if (response.status === 200) assert.equal(response.body.code, 'START_SESSION_ERROR');
+      else assert.match(response.headers.get('retry-after') ?? '', /^\d+$/);
+    }
+    assert.deepEqual(statuses, [200, 200, 429, 429]);
+  });
+});
