@@ -85,7 +85,7 @@ describe('catalog', () => {
     assert.match(thumbnail, /data:image\/svg\+xml;base64,/);
 
     for (const name of ['..%2F..%2Fava.json', 'nothing.svg']) {
-      const missing = await fetch(`${server.baseUrl}/v1/avatars/${imageAvatar.id}/${name}`);
+      const missing: Response = await fetch(`${server.baseUrl}/v1/avatars/${imageAvatar.id}/${name}`);
       assert.equal(missing.status, 404, name);
     }
   });

@@ -19,7 +19,7 @@ async function sayAudio(server: TestServer, session: { sessionId: string; token:
 function audioForm(bytes: Uint8Array, fields: Record<string, string>, filename: string, type: string): FormData {
   const form = new FormData();
   for (const [name, value] of Object.entries(fields)) form.append(name, value);
-  form.append('audio', new Blob([bytes], { type }), filename);
+  form.append('audio', new Blob([bytes as BlobPart], { type }), filename);
   return form;
 }
 
