@@ -18,8 +18,8 @@ import type { AvatarSessionEvents } from './events.js';
 export const KEEP_ALIVE_INTERVAL_MS = 10_000;
 /** Sanity cap on one say-text chunk, in characters; the server applies its own limit. */
 const MAX_TEXT_CHARS = 100_000;
-/** Cap on one say-audio upload, in bytes. NOTE: a client-side guess; the server's own limit may be lower. */
-const MAX_AUDIO_BYTES = 25 * 1024 * 1024;
+/** Cap on one say-audio upload, in bytes: Orator's default server limit, so oversize audio fails before upload. */
+const MAX_AUDIO_BYTES = 10 * 1024 * 1024;
 const MAX_ID_CHARS = 256;
 
 export interface KalturaAvatarSessionOptions {
