@@ -3,7 +3,7 @@
  * (the CI smoke run). Every server listens on 127.0.0.1 only. Raw results go to
  * bench/results/<date>-<mode>.json; a full run also rewrites docs/benchmarks.md.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { benchOptions } from './options.js';
 import { describeMachine } from './lib/machine.js';
@@ -21,22 +21,32 @@ const REPORT_FILE = fileURLToPath(new URL('../docs/benchmarks.md', import.meta.u
 type Section = 'control' | 'ttfa' | 'capacity' | 'memory' | 'interrupt' | 'browser';
 const SECTIONS: Section[] = ['control', 'ttfa', 'capacity', 'memory', 'interrupt', 'browser'];
 
-function parseArgs(argv: string[]): { mode: 'quick' | 'full'; only: Section[]; writeDocs: boolean } {
+interface Args {
+  mode: 'quick' | 'full';
+  only: Section[];
+  writeDocs: boolean;
+  /** Raw results file to render docs/benchmarks.md from, without measuring. */
+  render?: string;
+}
+
+function parseArgs(argv: string[]): Args {
   let mode: 'quick' | 'full' = 'full';
+  let render: string | undefined;
   let only = SECTIONS;
   let writeDocs: boolean | undefined;
   for (const arg of argv) {
     if (arg === '--quick') mode = 'quick';
     else if (arg === '--full') mode = 'full';
     else if (arg === '--no-docs') writeDocs = false;
+    else if (arg.startsWith('--render=')) render = arg.slice('--render='.length);
     else if (arg.startsWith('--only=')) {
       only = arg.slice('--only='.length).split(',') as Section[];
       const unknown = only.filter((name) => !SECTIONS.includes(name));
       if (unknown.length > 0) throw new Error(`unknown section in --only: ${unknown.join(', ')}; known: ${SECTIONS.join(', ')}`);
-    } else throw new Error(`unknown argument ${arg}; use --quick, --full, --only=${SECTIONS.join(',')} or --no-docs`);
+    } else throw new Error(`unknown argument ${arg}; use --quick, --full, --only=${SECTIONS.join(',')}, --no-docs or --render=bench/results/FILE.json`);
   }
   // Quick numbers are a smoke test, not published; a partial run would drop the other tables.
-  return { mode, only, writeDocs: writeDocs ?? (mode === 'full' && only.length === SECTIONS.length) };
+  return { mode, only, writeDocs: writeDocs ?? (mode === 'full' && only.length === SECTIONS.length), ...(render ? { render } : {}) };
 }
 
 function log(line: string): void {
@@ -45,6 +55,12 @@ function log(line: string): void {
 
 async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2));
+  if (args.render) {
+    const saved = JSON.parse(readFileSync(args.render, 'utf8')) as Record<string, unknown>;
+    writeFileSync(REPORT_FILE, renderReport(saved, args.render));
+    log(`report: ${REPORT_FILE} from ${args.render}`);
+    return;
+  }
   const options = benchOptions(args.mode);
   const machine = describeMachine();
   const startedAt = new Date();

@@ -64,7 +64,6 @@ async function main(): Promise<void> {
   const baseUrl = await server.listen();
   const adminKs = mintKs({ partnerId: partner.id, adminSecret: PARTNER_SECRET, type: 2, userId: 'bench', expirySeconds: 7200 });
   const avatar = server.context.catalog.avatars[0]!;
-  const voices = await server.context.engine.listVoices();
 
   process.on('message', (message: ParentMessage) => {
     if (message.type === 'memory') {
@@ -78,7 +77,7 @@ async function main(): Promise<void> {
     }
   });
   process.on('disconnect', () => void server.close().finally(() => process.exit(0)));
-  send({ type: 'ready', baseUrl, adminKs, avatarId: avatar.id, voiceId: voices[0]!.id });
+  send({ type: 'ready', baseUrl, adminKs, avatarId: avatar.id, voiceId: avatar.defaultVoiceId });
 }
 
 function send(message: ChildMessage): void {

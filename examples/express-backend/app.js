@@ -2,9 +2,9 @@
 // The KS stays on this server: the browser gets only the session id and the session token.
 import express from 'express';
 
-/** Most characters one say-text request may carry. */
+/** Maximum characters in one say-text request. */
 export const MAX_TEXT_CHARS = 1000;
-/** Most session tokens kept in memory; the oldest is dropped past it. */
+/** Maximum number of session tokens kept in memory; past it, the oldest is dropped. */
 export const MAX_SESSIONS = 1000;
 /** Time limit of each call to the avatar service, in ms. */
 const AVATAR_API_TIMEOUT_MS = 10_000;

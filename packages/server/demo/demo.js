@@ -1,10 +1,10 @@
-// Demo page of Orator. It follows the reference integration: this page asks its backend
-// (/api/avatar/*) to create sessions and to speak, and the SDK shows the avatar with the session
-// token. The backend keeps the KS; the page never sees it.
+// Demo page of Orator. It follows the reference integration: this page requests sessions and
+// speech from its backend (/api/avatar/*), and the SDK shows the avatar with the session token.
+// The backend keeps the KS, so the page never sees it.
 
-const SDK_URL = new URL('sdk/esm/orator-sdk.js', document.baseURI).href;
+const SDK_URL = new URL('sdk/orator-sdk.js', document.baseURI).href;
 const API_BASE = new URL('api/avatar/', document.baseURI).href;
-/** Most entries the event log keeps; older ones are removed. */
+/** Maximum number of entries in the event log; older ones are removed. */
 const MAX_LOG_ENTRIES = 200;
 /** Output level (RMS, 0 to 1) above which the analyser counts as hearing sound. */
 const AUDIBLE_LEVEL = 0.002;
@@ -108,7 +108,7 @@ async function backend(path, body) {
   try {
     payload = await response.json();
   } catch {
-    // A non-JSON answer (a proxy error page) is reported by status below.
+    // A response that is not JSON (a proxy error page) is reported by its status below.
   }
   if (!response.ok) {
     const error = new Error(typeof payload.error === 'string' ? payload.error : `HTTP ${response.status}`);
@@ -118,7 +118,7 @@ async function backend(path, body) {
   return payload;
 }
 
-/** A turn id the server accepts (letters, digits and ".-_:"), unique enough for one page. */
+/** Create a turn id the server accepts (letters, digits and ".-_:"), unique enough for one page. */
 function newTurnId(prefix) {
   return `${prefix}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
 }
@@ -138,8 +138,6 @@ async function loadCatalog() {
 
   demo.avatars = catalog.avatars;
   elements.avatarList.replaceChildren(...catalog.avatars.map((avatar, index) => avatarOption(avatar, index === 0)));
-  elements.avatarList.setAttribute('role', 'radiogroup');
-  elements.avatarList.setAttribute('aria-label', 'Avatar');
 
   for (const voice of catalog.voices) {
     const option = document.createElement('option');
@@ -225,7 +223,8 @@ async function startSession() {
 
   try {
     await session.attachAvatar('avatar-container');
-    elements.container.setAttribute('aria-label', `${avatarName(avatarId)} avatar`);
+    // The SDK labels its canvas "Avatar"; name the avatar for screen readers.
+    elements.container.querySelector('canvas')?.setAttribute('aria-label', `${avatarName(avatarId)}, the avatar`);
   } catch (error) {
     logEvent('error', `attachAvatar: ${error.message}`);
   }
@@ -503,5 +502,5 @@ function applyUrlOptions() {
 updateTextCount();
 await Promise.all([loadSdk(), loadCatalog()]);
 logEvent('page ready');
-demo.ready = true;
 applyUrlOptions();
+demo.ready = true;

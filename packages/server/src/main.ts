@@ -3,6 +3,11 @@ import { buildServer } from './app.js';
 import { mintKs } from './ks/index.js';
 import { createDevelopmentPartner, loadPartners, PartnerConfigError, StaticPartnerRegistry } from './partners/index.js';
 import { demoRoutes } from './routes/demo.js';
+import pino from 'pino';
+import type { BuildOptions } from './app.js';
+import type { OratorConfig } from './config.js';
+import { createStoreAndBus } from './store/create-store.js';
+import { RedisUrlError } from './store/redis/client.js';
 
 // Lifetime of the development KS printed at start-up, in seconds.
 const DEV_KS_EXPIRY_S = 24 * 3600;
@@ -20,6 +25,7 @@ async function main(): Promise<void> {
 
   const server = await buildServer(config, {
     partners: new StaticPartnerRegistry(partners),
+    ...(await sharedState(config)),
     plugins: [(app, context) => demoRoutes(app, context, { ks: devKs ?? process.env.ORATOR_DEMO_KS })],
   });
   const log = server.app.log;
@@ -65,8 +71,19 @@ async function main(): Promise<void> {
   process.on('SIGINT', () => stop('SIGINT'));
 }
 
+/**
+ * Connect the Redis store and bus when REDIS_URL is set. Without it the server builds its own
+ * in-memory pair, and only then ends its sessions on shutdown, because no other node could continue them.
+ */
+async function sharedState(config: OratorConfig): Promise<Pick<BuildOptions, 'store' | 'bus'>> {
+  if (!config.redisUrl) return {};
+
+  const { store, bus } = await createStoreAndBus(config, pino({ level: config.logLevel }));
+  return { store, bus };
+}
+
 main().catch((error: unknown) => {
-  if (error instanceof ConfigError || error instanceof PartnerConfigError) {
+  if (error instanceof ConfigError || error instanceof PartnerConfigError || error instanceof RedisUrlError) {
     process.stderr.write(`orator: configuration error: ${error.message}\n`);
     process.exit(2);
   }

@@ -5,19 +5,19 @@ import { ApiError } from '../http/api-error.js';
 
 /** Options of the demo backend. */
 export interface DemoOptions {
-  /** ADMIN KS the demo creates sessions with; without one the demo endpoints answer 503. */
+  /** ADMIN KS the demo creates sessions with. Without one, the demo endpoints return 503. */
   ks: string | undefined;
-  /** Most sessions whose tokens the demo keeps; the oldest or ended ones are evicted past it. */
+  /** Maximum number of session tokens the demo keeps. Past it, ended sessions and then the oldest are evicted. */
   maxSessions?: number;
 }
 
 /** Default bound of the demo's session table. */
 export const DEMO_MAX_SESSIONS = 200;
 
-/** Most characters in one demo say-text call, the limit of the reference integration. */
+/** Maximum characters in one demo say-text call, the limit of the reference integration. */
 export const DEMO_MAX_TEXT_CHARS = 1000;
 
-/** Longest avatar, voice or session id the demo accepts; longer ids exist in no catalog or store. */
+/** Maximum length of an avatar, voice or session id; no catalog or store has longer ids. */
 const MAX_ID_CHARS = 64;
 
 const DEMO_DISABLED_MESSAGE =
@@ -36,7 +36,7 @@ interface SayTextBody {
   isFinal?: unknown;
 }
 
-/** Response of an injected call to the app's own API: status and parsed JSON envelope. */
+/** Status and parsed JSON envelope of an injected call to the app's own API. */
 interface InjectedResponse {
   statusCode: number;
   body: Record<string, unknown>;
@@ -91,7 +91,7 @@ export class DemoSessionTable {
 
 /**
  * Backend of the demo page, built like the reference integration a customer writes: it keeps the
- * KS and the session tokens on the server, and its page asks it to create sessions and speak.
+ * KS and the session tokens on the server, and its page requests sessions and speech from it.
  * It calls the app's own control API through `app.inject`, so no request leaves the process.
  *
  * NOTE: anyone who can reach the server can create sessions through these endpoints with the
@@ -190,7 +190,7 @@ function parseEnvelope(text: string): Record<string, unknown> {
   return { success: false, error: 'Internal server error', code: 'INTERNAL' };
 }
 
-/** Send the control API's error to the page unchanged: status, message and code. */
+/** Send the control API's error status, message and code to the page unchanged. */
 function forwardError(reply: FastifyReply, response: InjectedResponse): FastifyReply {
   if (response.retryAfter !== undefined) reply.header('retry-after', response.retryAfter);
   return reply.code(response.statusCode).send({

@@ -68,6 +68,10 @@ export class SessionSpeaker {
       }
 
       if (turn.state === 'queued' && !(await this.store.startTurn(this.session.id, turn.turnId))) continue;
+      if (turn.state === 'speaking') {
+        // Another node was speaking this turn and stopped (its lease lapsed): continue after what it sent.
+        this.log.warn({ sessionId: this.session.id, turnId: turn.turnId, resumeAtChar: turn.spokenChars }, 'turn taken over from another node');
+      }
 
       await this.speakTurn(turn);
       idleSince = Date.now();
@@ -137,20 +141,25 @@ export class SessionSpeaker {
   }
 
   /**
-   * Speak a text turn sentence by sentence as chunks arrive: a sentence is synthesized as soon as
-   * its end is known, and the next one is synthesized while the current one streams.
+   * Speak a text turn sentence by sentence as chunks arrive. A sentence is synthesized once its end
+   * is known, and only one sentence ahead of the one streaming: synthesis is far faster than real
+   * time, and working further ahead would hold a whole turn's audio in memory and make other
+   * sessions' first sentences wait in the engine's queue.
    */
   private async speakTextTurn(turn: TurnRecord, signal: AbortSignal): Promise<'completed' | 'interrupted'> {
     const segmenter = new SentenceSegmenter();
-    const pending: SpokenSentence[] = [];
-    let consumedChars = 0;
-    let segmentedChars = 0;
+    const segmented: Array<{ text: string; charOffset: number }> = [];
+    // A turn taken over from another node resumes after the sentences that node finished sending.
+    const resumeAt = turn.kind === 'text' && turn.state === 'speaking' ? Math.min(turn.spokenChars, turn.text.length) : 0;
+    let consumedChars = resumeAt;
+    let segmentedChars = resumeAt;
     let segmentIndex = 0;
     let flushed = false;
 
-    while (!signal.aborted) {
+    /** Segment the text that arrived since the last read; false when the turn was interrupted. */
+    const readNewText = async (): Promise<boolean> => {
       const latest = await this.store.getTurn(this.session.id, turn.turnId);
-      if (!latest || latest.state === 'interrupted') return 'interrupted';
+      if (!latest || latest.state === 'interrupted') return false;
 
       const sentences = segmenter.push(latest.text.slice(consumedChars));
       consumedChars = latest.text.length;
@@ -158,24 +167,40 @@ export class SessionSpeaker {
         sentences.push(...segmenter.flush());
         flushed = true;
       }
-
       for (const text of sentences) {
         const charOffset = segmentedChars;
         segmentedChars += text.length;
-        if (toSpeakable(text).trim() === '') continue;
-        pending.push({ text, charOffset, audio: this.synthesize(text, signal) });
+        if (toSpeakable(text).trim() !== '') segmented.push({ text, charOffset });
       }
-      // Unhandled rejections of prefetched audio would crash the process; each is awaited below.
-      for (const sentence of pending) sentence.audio.catch(() => undefined);
+      return true;
+    };
 
-      while (pending.length > 0 && !signal.aborted) {
-        const sentence = pending.shift()!;
-        const result = await sentence.audio;
-        await this.streamSegment(turn, segmentIndex++, sentence, result, signal);
+    const startSynthesis = (): SpokenSentence | undefined => {
+      const next = segmented.shift();
+      if (!next) return undefined;
+      const audio = this.synthesize(next.text, signal);
+      // A sentence synthesized ahead may be abandoned by an interrupt; its rejection is expected.
+      audio.catch(() => undefined);
+      return { ...next, audio };
+    };
+
+    let ahead: SpokenSentence | undefined;
+    while (!signal.aborted) {
+      if (!(await readNewText())) return 'interrupted';
+
+      while (!signal.aborted) {
+        const current = ahead ?? startSynthesis();
+        if (!current) break;
+
+        if (segmented.length === 0 && !flushed && !(await readNewText())) return 'interrupted';
+        ahead = startSynthesis();
+
+        const result = await current.audio;
+        await this.streamSegment(turn, segmentIndex++, current, result, signal);
       }
 
       if (signal.aborted) return 'interrupted';
-      if (flushed) return 'completed';
+      if (flushed && !ahead && segmented.length === 0) return 'completed';
       await this.sleepUntilWoken(WAKE_POLL_MS);
     }
     return 'interrupted';

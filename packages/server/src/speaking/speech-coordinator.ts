@@ -17,6 +17,8 @@ export class SpeechCoordinator {
   private readonly speakers = new Map<string, { speaker: SessionSpeaker; renewTimer: NodeJS.Timeout }>();
   private readonly starting = new Set<string>();
   private unsubscribe: (() => void) | undefined;
+  /** Set by stop(): a stopping node takes no new leases, so another node continues its queues. */
+  private stopped = false;
 
   constructor(
     private readonly nodeId: string,
@@ -82,6 +84,7 @@ export class SpeechCoordinator {
   }
 
   async stop(): Promise<void> {
+    this.stopped = true;
     this.unsubscribe?.();
     for (const sessionId of [...this.speakers.keys()]) this.stopSpeaker(sessionId);
   }
@@ -92,7 +95,7 @@ export class SpeechCoordinator {
       existing.speaker.notify();
       return;
     }
-    if (this.starting.has(sessionId)) return;
+    if (this.stopped || this.starting.has(sessionId)) return;
     this.starting.add(sessionId);
 
     try {

@@ -24,10 +24,14 @@ export class RedisConnectError extends Error {
 }
 
 /**
- * The in-memory store and bus when `config.redisUrl` is unset, else the Redis ones, connected and
- * subscribed. Redis connection errors reject with RedisConnectError naming the host, never the password.
+ * Create the in-memory store and bus when `config.redisUrl` is unset, else connect the Redis ones
+ * and subscribe. A failed connection rejects with RedisConnectError, which names the host but never
+ * the password.
  */
-export async function createStoreAndBus(config: Pick<OratorConfig, 'redisUrl' | 'redisKeyPrefix'>, log: StoreLogger = pino()): Promise<StoreAndBus> {
+export async function createStoreAndBus(
+  config: Pick<OratorConfig, 'redisUrl' | 'redisKeyPrefix'>,
+  log: StoreLogger = pino(),
+): Promise<StoreAndBus> {
   if (!config.redisUrl) return { store: new MemoryStore(), bus: new MemoryBus(), shared: false };
 
   const target = parseRedisUrl(config.redisUrl);

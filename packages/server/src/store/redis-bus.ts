@@ -49,7 +49,9 @@ export class RedisBus implements EventBus {
     private readonly ownsPublisher: boolean,
   ) {
     this.keys = new RedisKeys(prefix);
-    subscriber.on('pmessageBuffer', (_pattern: Buffer | string, channel: Buffer, message: Buffer) => this.onControlMessage(channel, message));
+    subscriber.on('pmessageBuffer', (_pattern: Buffer | string, channel: Buffer, message: Buffer) =>
+      this.onControlMessage(channel, message),
+    );
     subscriber.on('messageBuffer', (channel: Buffer, message: Buffer) => this.onStreamMessage(channel, message));
   }
 
@@ -57,7 +59,13 @@ export class RedisBus implements EventBus {
    * Start a bus: `subscriber` must be a separate connection, because a connection in subscribe mode
    * accepts no other commands. Resolves once the control pattern subscription is acknowledged.
    */
-  static async start(options: { publisher: RedisClient; subscriber: RedisClient; prefix: string; log: BusLogger; ownsPublisher?: boolean }): Promise<RedisBus> {
+  static async start(options: {
+    publisher: RedisClient;
+    subscriber: RedisClient;
+    prefix: string;
+    log: BusLogger;
+    ownsPublisher?: boolean;
+  }): Promise<RedisBus> {
     const bus = new RedisBus(options.publisher, options.subscriber, options.prefix, options.log, options.ownsPublisher ?? false);
     await options.subscriber.psubscribe(bus.keys.controlPattern());
     return bus;
@@ -120,9 +128,11 @@ export class RedisBus implements EventBus {
   /** Run `operation` after the previous SUBSCRIBE or UNSUBSCRIBE of the channel has settled. */
   private serialize(channel: string, operation: () => Promise<unknown>): Promise<void> {
     const previous = this.channelOps.get(channel) ?? Promise.resolve();
-    const next = previous.catch(() => undefined).then(async () => {
-      await operation();
-    });
+    const next = previous
+      .catch(() => undefined)
+      .then(async () => {
+        await operation();
+      });
     this.channelOps.set(channel, next);
 
     const forget = () => {
@@ -176,7 +186,10 @@ export class RedisBus implements EventBus {
     if (now - this.lastPublishErrorLogAt < PUBLISH_ERROR_LOG_INTERVAL_MS) return;
 
     this.lastPublishErrorLogAt = now;
-    this.log.error({ err: error, sessionId, failures: this.publishFailures }, 'stream publish failed; viewers on other nodes miss these messages');
+    this.log.error(
+      { err: error, sessionId, failures: this.publishFailures },
+      'stream publish failed; viewers on other nodes miss these messages',
+    );
     this.publishFailures = 0;
   }
 }

@@ -176,7 +176,9 @@ export class RedisStore implements SessionStore {
   }
 
   async listPendingTurns(sessionId: string): Promise<TurnRecord[]> {
-    const values = (await this.run('oratorListPending', [this.keys.turns(sessionId), this.keys.pending(sessionId)], [])) as Array<string | null>;
+    const values = (await this.run('oratorListPending', [this.keys.turns(sessionId), this.keys.pending(sessionId)], [])) as Array<
+      string | null
+    >;
     return values
       .filter((value): value is string => typeof value === 'string')
       .map(parseTurn)
@@ -222,7 +224,11 @@ export class RedisStore implements SessionStore {
 
   async revokeKs(keys: string[], untilMs: number): Promise<void> {
     if (keys.length === 0) return;
-    await this.run('oratorRevokeKs', keys.map((key) => this.keys.revokedKs(key)), [Math.ceil(untilMs), Date.now()]);
+    await this.run(
+      'oratorRevokeKs',
+      keys.map((key) => this.keys.revokedKs(key)),
+      [Math.ceil(untilMs), Date.now()],
+    );
   }
 
   async isKsRevoked(keys: string[]): Promise<boolean> {
@@ -234,7 +240,10 @@ export class RedisStore implements SessionStore {
   }
 
   async hitRateLimit(key: string, max: number, windowMs: number): Promise<RateLimitResult> {
-    const [count, ttl] = (await this.run('oratorHitRateLimit', [this.keys.rateWindow(key)], [Math.max(1, Math.ceil(windowMs))])) as [number, number];
+    const [count, ttl] = (await this.run('oratorHitRateLimit', [this.keys.rateWindow(key)], [Math.max(1, Math.ceil(windowMs))])) as [
+      number,
+      number,
+    ];
     return { allowed: count <= max, retryAfterSeconds: Math.max(1, Math.ceil(ttl / 1000)) };
   }
 
@@ -278,7 +287,11 @@ export class RedisStore implements SessionStore {
    * Every `intervalMs`, find orphaned sessions and call `wake` for each, which tells every node a
    * turn is waiting so one of them takes the lease and continues the queue. Stopped by close().
    */
-  startOrphanWatch(wake: (sessionId: string, turnId: string) => Promise<void>, intervalMs: number, onError: (error: unknown) => void): void {
+  startOrphanWatch(
+    wake: (sessionId: string, turnId: string) => Promise<void>,
+    intervalMs: number,
+    onError: (error: unknown) => void,
+  ): void {
     let running = false;
     this.orphanTimer = setInterval(() => {
       if (running) return;
@@ -319,17 +332,28 @@ function deadlineOf(record: SessionRecord): number {
 
 function recordFields(record: SessionRecord): Array<string | number> {
   const fields: Array<string | number> = [
-    'id', record.id,
-    'partnerId', record.partnerId,
-    'avatarId', record.avatarId,
-    'voiceId', record.voiceId,
-    'speed', record.speed,
-    'state', record.state,
-    'createdAt', record.createdAt,
-    'expiresAt', record.expiresAt,
-    'lastActivityAt', record.lastActivityAt,
-    'idleTimeoutMs', record.idleTimeoutMs,
-    'tokenExpiresAt', record.tokenExpiresAt,
+    'id',
+    record.id,
+    'partnerId',
+    record.partnerId,
+    'avatarId',
+    record.avatarId,
+    'voiceId',
+    record.voiceId,
+    'speed',
+    record.speed,
+    'state',
+    record.state,
+    'createdAt',
+    record.createdAt,
+    'expiresAt',
+    record.expiresAt,
+    'lastActivityAt',
+    record.lastActivityAt,
+    'idleTimeoutMs',
+    record.idleTimeoutMs,
+    'tokenExpiresAt',
+    record.tokenExpiresAt,
   ];
   if (record.endedAt !== undefined) fields.push('endedAt', record.endedAt);
   if (record.endReason !== undefined) fields.push('endReason', record.endReason);

@@ -43,11 +43,15 @@ export function assertBrowserSetup(): void {
 
 /**
  * Launch headless Chromium. With `autoplay` the page may start audio without a user gesture,
- * which the audio tests need; without it Chromium applies its default policy.
+ * which the audio tests need. Without it Chromium keeps an AudioContext suspended until the user
+ * interacts with the page: that is its default policy, `document-user-activation-required`.
+ * (The older `user-gesture-required` policy applies to media elements only and lets Web Audio
+ * run, as Chromium 156 shows.)
  */
 export function launchChromium(options: { autoplay: boolean }): Promise<Browser> {
   assertBrowserSetup();
-  const args = options.autoplay ? [...BASE_ARGS, '--autoplay-policy=no-user-gesture-required'] : [...BASE_ARGS, '--autoplay-policy=user-gesture-required'];
+  const policy = options.autoplay ? 'no-user-gesture-required' : 'document-user-activation-required';
+  const args = [...BASE_ARGS, `--autoplay-policy=${policy}`];
   return chromium.launch({ executablePath: CHROMIUM_PATH, args, timeout: 30_000 });
 }
 
@@ -67,4 +71,24 @@ export async function saveScreenshot(page: Page, name: string): Promise<string> 
   const path = `${ARTIFACTS_DIR}${name}.png`;
   await page.screenshot({ path, fullPage: true });
   return path;
+}
+
+/**
+ * Wait until `expression` is truthy in the page, polling through the DevTools protocol with
+ * `userGesture: false`. Playwright's own evaluate and wait helpers count as a user gesture, which
+ * would let the page start audio and defeat an autoplay test.
+ */
+export async function waitWithoutGesture(page: Page, expression: string, timeoutMs = 15_000): Promise<void> {
+  const cdp = await page.context().newCDPSession(page);
+  try {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const result = (await cdp.send('Runtime.evaluate', { expression, returnByValue: true, userGesture: false })) as { result: { value?: unknown } };
+      if (result.result.value) return;
+      if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${expression}`);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  } finally {
+    await cdp.detach();
+  }
 }

@@ -116,7 +116,7 @@ describe('demo backend', () => {
 
     const status = await call(server.baseUrl, `/v1/avatar-session/${session.sessionId}`, { method: 'GET', auth: `Bearer ${session.token}` });
     const turns = status.body.queuedTurns as Array<{ turnId: string; chars: number; isFinal: boolean }>;
-    // The turn may already be spoken and gone; if it is still listed, it holds every chunk.
+    // The turn may already be spoken and gone. If it is still listed, it contains every chunk.
     for (const turn of turns.filter((t) => t.turnId === 'stream-1')) {
       assert.equal(turn.chars, chunks.join('').length);
       assert.equal(turn.isFinal, true);

@@ -1,4 +1,4 @@
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
 import pino from 'pino';
 import { RedisBus } from '../../src/store/redis-bus.js';
 import { RedisStore } from '../../src/store/redis-store.js';

@@ -9,7 +9,12 @@ export const TEST_REDIS_URL = process.env.ORATOR_TEST_REDIS_URL ?? 'redis://127.
  * With CI=true an unreachable Redis is an error, so a CI run cannot pass by skipping.
  */
 export async function redisSkipReason(): Promise<string | undefined> {
-  const client = new Redis(TEST_REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 0, connectTimeout: 2_000, retryStrategy: () => null });
+  const client = new Redis(TEST_REDIS_URL, {
+    lazyConnect: true,
+    maxRetriesPerRequest: 0,
+    connectTimeout: 2_000,
+    retryStrategy: () => null,
+  });
   client.on('error', () => undefined);
   try {
     await client.connect();
@@ -17,7 +22,7 @@ export async function redisSkipReason(): Promise<string | undefined> {
     return undefined;
   } catch (error) {
     const reason = `Redis is not reachable at ${TEST_REDIS_URL} (${(error as Error).message}); start redis-server to run these tests`;
-    if (process.env.CI === 'true') throw new Error(`${reason}. CI=true, so this is a failure, not a skip.`);
+    if (process.env.CI === 'true') throw new Error(`${reason}. CI=true, so this is a failure, not a skip.`, { cause: error });
     return reason;
   } finally {
     client.disconnect();

@@ -27,30 +27,39 @@ describe('redis store across nodes', { skip }, () => {
   }
 
   test('quota holds under concurrent creates', async () => {
-    const { stores: [a, b, c] } = nodes(3);
+    const {
+      stores: [a, b, c],
+    } = nodes(3);
     const quota = 7;
     const attempts = 60;
 
-    const results = await Promise.all(Array.from({ length: attempts }, (_, index) => [a!, b!, c!][index % 3]!.createSession(makeRecord({ partnerId: 31 }), quota)));
+    const results = await Promise.all(
+      Array.from({ length: attempts }, (_, index) => [a!, b!, c!][index % 3]!.createSession(makeRecord({ partnerId: 31 }), quota)),
+    );
     assert.equal(results.filter((result) => result.status === 'created').length, quota);
     assert.equal(results.filter((result) => result.status === 'quota-exceeded').length, attempts - quota);
     assert.equal(await a!.countOpenSessions(31), quota);
   });
 
   test('end racing chunks leaves no turn', async () => {
-    const { stores: [a, b] } = nodes(2);
+    const {
+      stores: [a, b],
+    } = nodes(2);
 
     for (let round = 0; round < 20; round += 1) {
       const record = makeRecord();
       await a!.createSession(record, 100);
 
       // Chunks from node A interleave with the end from node B; the end lands somewhere among them.
-      const chunks = Array.from({ length: 12 }, (_, index) => a!.appendChunk(record.id, { turnId: `t${index}`, text: 'Hello.', isFinal: true }, LIMITS, Date.now()));
+      const chunks = Array.from({ length: 12 }, (_, index) =>
+        a!.appendChunk(record.id, { turnId: `t${index}`, text: 'Hello.', isFinal: true }, LIMITS, Date.now()),
+      );
       const ended = b!.endSession(record.id, 'client', Date.now());
       const results = await Promise.all(chunks);
       assert.ok(await ended, `round ${round}: the end did not apply`);
 
-      for (const result of results) assert.ok(result.status === 'appended' || result.status === 'session-ended', `round ${round}: ${result.status}`);
+      for (const result of results)
+        assert.ok(result.status === 'appended' || result.status === 'session-ended', `round ${round}: ${result.status}`);
       assert.deepEqual(await b!.listPendingTurns(record.id), [], `round ${round}: turns left after the end`);
       for (let index = 0; index < 12; index += 1) assert.equal(await a!.getTurn(record.id, `t${index}`), undefined);
 
@@ -60,31 +69,47 @@ describe('redis store across nodes', { skip }, () => {
   });
 
   test('chunks of one turn from two nodes', async () => {
-    const { stores: [a, b] } = nodes(2);
+    const {
+      stores: [a, b],
+    } = nodes(2);
     const record = makeRecord();
     await a!.createSession(record, 100);
     await a!.appendChunk(record.id, { turnId: 'stream', text: '<start>', isFinal: false }, LIMITS, Date.now());
 
     const pieces = Array.from({ length: 40 }, (_, index) => `[${index}]`);
-    const results = await Promise.all(pieces.map((text, index) => (index % 2 === 0 ? a! : b!).appendChunk(record.id, { turnId: 'stream', text, isFinal: false }, LIMITS, Date.now())));
+    const results = await Promise.all(
+      pieces.map((text, index) =>
+        (index % 2 === 0 ? a! : b!).appendChunk(record.id, { turnId: 'stream', text, isFinal: false }, LIMITS, Date.now()),
+      ),
+    );
 
     // Each append returns the turn right after it landed, so its chunk count is its arrival position.
-    const landed = results.map((result, index) => ({ result: result as Extract<AppendResult, { status: 'appended' }>, text: pieces[index]! }));
+    const landed = results.map((result, index) => ({
+      result: result as Extract<AppendResult, { status: 'appended' }>,
+      text: pieces[index]!,
+    }));
     for (const { result } of landed) assert.equal(result.status, 'appended');
     landed.sort((left, right) => left.result.turn.chunks - right.result.turn.chunks);
-    assert.deepEqual(landed.map(({ result }) => result.turn.chunks), Array.from({ length: 40 }, (_, index) => index + 2));
+    assert.deepEqual(
+      landed.map(({ result }) => result.turn.chunks),
+      Array.from({ length: 40 }, (_, index) => index + 2),
+    );
 
     const turn = await b!.getTurn(record.id, 'stream');
     assert.equal(turn?.text, `<start>${landed.map(({ text }) => text).join('')}`);
     assert.equal(turn?.chunks, 41);
-    for (const { result } of landed) assert.ok(turn!.text.startsWith(result.turn.text), 'a returned text is not a prefix of the final text');
+    for (const { result } of landed)
+      assert.ok(turn!.text.startsWith(result.turn.text), 'a returned text is not a prefix of the final text');
   });
 
   test('interrupt from another node', async () => {
-    const { stores: [a, b] } = nodes(2);
+    const {
+      stores: [a, b],
+    } = nodes(2);
     const record = makeRecord();
     await a!.createSession(record, 100);
-    for (const turnId of ['one', 'two', 'three']) await a!.appendChunk(record.id, { turnId, text: `${turnId}.`, isFinal: true }, LIMITS, Date.now());
+    for (const turnId of ['one', 'two', 'three'])
+      await a!.appendChunk(record.id, { turnId, text: `${turnId}.`, isFinal: true }, LIMITS, Date.now());
     assert.equal(await a!.startTurn(record.id, 'one'), true);
 
     const [interrupt, late] = await Promise.all([
@@ -95,12 +120,18 @@ describe('redis store across nodes', { skip }, () => {
     const pending = await a!.listPendingTurns(record.id);
     // The new turn either came before the interrupt (and was dropped) or after it (and waits).
     if (interrupt.dropped.some((turn) => turn.turnId === 'four')) assert.deepEqual(pending, []);
-    else assert.deepEqual(pending.map((turn) => turn.turnId), ['four']);
+    else
+      assert.deepEqual(
+        pending.map((turn) => turn.turnId),
+        ['four'],
+      );
     assert.equal(late.status, 'appended');
   });
 
   test('speech lease is owner checked', async () => {
-    const { stores: [a, b] } = nodes(2);
+    const {
+      stores: [a, b],
+    } = nodes(2);
     const sessionId = randomUUID();
 
     assert.equal(await a!.acquireSpeechLease(sessionId, 'node-a', 60_000), true);
@@ -118,15 +149,19 @@ describe('redis store across nodes', { skip }, () => {
     const { stores } = nodes(3);
     const sessionId = randomUUID();
 
-    const wins = await Promise.all(Array.from({ length: 30 }, (_, index) => stores[index % 3]!.acquireSpeechLease(sessionId, `node-${index}`, 60_000)));
+    const wins = await Promise.all(
+      Array.from({ length: 30 }, (_, index) => stores[index % 3]!.acquireSpeechLease(sessionId, `node-${index}`, 60_000)),
+    );
     assert.equal(wins.filter(Boolean).length, 1);
   });
 
   test('lapsed lease goes to another node', async () => {
-    const { stores: [a, b] } = nodes(2);
+    const {
+      stores: [a, b],
+    } = nodes(2);
     const sessionId = randomUUID();
 
-    assert.equal(await a!.acquireSpeechLease(sessionId, 'node-a', 50));
+    assert.equal(await a!.acquireSpeechLease(sessionId, 'node-a', 50), true);
     let taken = false;
     for (let attempt = 0; attempt < 50 && !taken; attempt += 1) {
       await new Promise((resolve) => setTimeout(resolve, 20));
@@ -137,7 +172,9 @@ describe('redis store across nodes', { skip }, () => {
   });
 
   test('orphaned sessions are found', async () => {
-    const { stores: [a] } = nodes(1);
+    const {
+      stores: [a],
+    } = nodes(1);
     const orphan = makeRecord();
     const owned = makeRecord();
     const idle = makeRecord();
@@ -150,7 +187,10 @@ describe('redis store across nodes', { skip }, () => {
   });
 
   test('every key has a TTL', async () => {
-    const { prefix, stores: [a] } = nodes(1);
+    const {
+      prefix,
+      stores: [a],
+    } = nodes(1);
     const record = makeRecord();
     await a!.createSession(record, 100);
     await a!.touchSession(record.id, Date.now());
@@ -178,7 +218,10 @@ describe('redis store across nodes', { skip }, () => {
   });
 
   test('ended session keeps only its record', async () => {
-    const { prefix, stores: [a] } = nodes(1);
+    const {
+      prefix,
+      stores: [a],
+    } = nodes(1);
     const record = makeRecord();
     await a!.createSession(record, 100);
     await a!.appendChunk(record.id, { turnId: 't1', text: 'Hi.', isFinal: true }, LIMITS, Date.now());
@@ -196,7 +239,9 @@ describe('redis store across nodes', { skip }, () => {
   });
 
   test('stale index entries are repaired', async () => {
-    const { stores: [a] } = nodes(1);
+    const {
+      stores: [a],
+    } = nodes(1);
     const record = makeRecord({ lastActivityAt: Date.now() - 120_000 });
     await a!.createSession(record, 100);
 
@@ -212,6 +257,11 @@ describe('redis store across nodes', { skip }, () => {
   });
 
   test('key prefix with braces is rejected', () => {
-    assert.throws(() => new RedisStore(newClient(), { prefix: 'bad{x}:' }), /must not contain/);
+    const client = newClient();
+    try {
+      assert.throws(() => new RedisStore(client, { prefix: 'bad{x}:' }), /must not contain/);
+    } finally {
+      client.disconnect();
+    }
   });
 });

@@ -68,10 +68,12 @@ export function parseRedisUrl(raw: string): RedisTarget {
   }
 
   const [masterName, db] = (path ?? '').split('/');
-  if (!masterName) throw new RedisUrlError('a redis-sentinel:// URL needs the master name as its path, e.g. redis-sentinel://host:26379/mymaster');
+  if (!masterName)
+    throw new RedisUrlError('a redis-sentinel:// URL needs the master name as its path, e.g. redis-sentinel://host:26379/mymaster');
   if (db !== undefined && db !== '') {
     const index = Number(db);
-    if (!Number.isInteger(index) || index < 0 || index > 15) throw new RedisUrlError(`the database in REDIS_URL must be an integer from 0 to 15, got "${db}"`);
+    if (!Number.isInteger(index) || index < 0 || index > 15)
+      throw new RedisUrlError(`the database in REDIS_URL must be an integer from 0 to 15, got "${db}"`);
     options.db = index;
   }
   return { mode: 'sentinel', sentinels: hosts, masterName: decodeURIComponent(masterName), options };

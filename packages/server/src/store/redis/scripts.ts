@@ -203,7 +203,10 @@ return 1
 `,
   },
 
-  /** KEYS: session, turns, pending, finished, audio ids. ARGV: audio key prefix, finished turns kept. Returns the interrupted turns' JSON. */
+  /**
+   * KEYS: session, turns, pending, finished, audio ids. ARGV: audio key prefix, finished turns kept.
+   * Returns the JSON of the interrupted turns as they were before the interrupt.
+   */
   oratorInterruptTurns: {
     numberOfKeys: 5,
     lua: `${RETIRE_TURN}
@@ -212,11 +215,10 @@ local result = {}
 for _, id in ipairs(ids) do
   local raw = redis.call('HGET', KEYS[2], id)
   if raw then
+    table.insert(result, raw)
     local turn = cjson.decode(raw)
     turn.state = 'interrupted'
-    local json = cjson.encode(turn)
-    redis.call('HSET', KEYS[2], id, json)
-    table.insert(result, json)
+    redis.call('HSET', KEYS[2], id, cjson.encode(turn))
   end
 end
 redis.call('DEL', KEYS[3])
