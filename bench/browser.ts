@@ -12,6 +12,7 @@ import { median, percentiles, round, sleep, type Percentiles } from './lib/stats
 import { LONG_TURN } from './lib/texts.js';
 import type { BenchOptions } from './options.js';
 import { roundAll } from './time-to-first-audio.js';
+import type { Browser } from 'playwright-core';
 
 const CHROMIUM = '/usr/bin/chromium';
 const CHROMIUM_ARGS = [
@@ -112,7 +113,9 @@ export async function benchBrowser(options: BenchOptions, log: (line: string) =>
   try {
     for (let run = 0; run < options.browserRuns; run += 1) {
       runs.push(await measureRun(browser, server, pageUrl, run, options.browserWindowMs));
-      log(`browser: run ${run + 1}: ${runs[run]!.framesPerSecond} fps, ${runs[run]!.mainThreadMsPerFrame} ms main thread per frame, viseme offset p50 ${runs[run]!.visemeOffsetMs.p50} ms`);
+      log(
+        `browser: run ${run + 1}: ${runs[run]!.framesPerSecond} fps, ${runs[run]!.mainThreadMsPerFrame} ms main thread per frame, viseme offset p50 ${runs[run]!.visemeOffsetMs.p50} ms`,
+      );
     }
   } finally {
     await browser.close();
@@ -131,15 +134,21 @@ export async function benchBrowser(options: BenchOptions, log: (line: string) =>
   };
 }
 
-type Browser = Awaited<ReturnType<typeof import('playwright-core')['chromium']['launch']>>;
-
-async function measureRun(browser: Browser, server: Awaited<ReturnType<typeof startServerChild>>, pageUrl: string, run: number, windowMs: number): Promise<BrowserRun> {
+async function measureRun(
+  browser: Browser,
+  server: Awaited<ReturnType<typeof startServerChild>>,
+  pageUrl: string,
+  run: number,
+  windowMs: number,
+): Promise<BrowserRun> {
   const api = new Api(server, 4);
   const context = await browser.newContext({ viewport: { width: 800, height: 600 } });
   try {
     const page = await context.newPage();
     await page.goto(pageUrl);
-    await page.waitForFunction(() => typeof (window as unknown as { benchAttach?: unknown }).benchAttach === 'function', undefined, { timeout: START_TIMEOUT_MS });
+    await page.waitForFunction(() => typeof (window as unknown as { benchAttach?: unknown }).benchAttach === 'function', undefined, {
+      timeout: START_TIMEOUT_MS,
+    });
 
     const session = await api.createSession();
     await page.evaluate((token) => (window as unknown as { benchAttach(token: string): Promise<void> }).benchAttach(token), session.token);
@@ -148,7 +157,14 @@ async function measureRun(browser: Browser, server: Awaited<ReturnType<typeof st
     await cdp.send('Performance.enable');
     await api.sayText(session, LONG_TURN);
     // The window starts once the mouth follows a playing turn.
-    await page.waitForFunction(() => (window as unknown as { benchSession: { debug: { frames: DebugFrame[] } } }).benchSession.debug.frames.some((frame) => frame.turnNumber !== undefined), undefined, { timeout: START_TIMEOUT_MS });
+    await page.waitForFunction(
+      () =>
+        (window as unknown as { benchSession: { debug: { frames: DebugFrame[] } } }).benchSession.debug.frames.some(
+          (frame) => frame.turnNumber !== undefined,
+        ),
+      undefined,
+      { timeout: START_TIMEOUT_MS },
+    );
 
     const before = metricsOf(await cdp.send('Performance.getMetrics'));
     const firstFrame = await page.evaluate(() => performance.now());
@@ -156,10 +172,17 @@ async function measureRun(browser: Browser, server: Awaited<ReturnType<typeof st
     const after = metricsOf(await cdp.send('Performance.getMetrics'));
 
     const state = await page.evaluate(() => {
-      const debug = (window as unknown as { benchSession: { debug: { frames: DebugFrame[]; turns: DebugTurn[]; audioBlocked: boolean; audioContext: AudioContext | null } } }).benchSession.debug;
+      const debug = (
+        window as unknown as {
+          benchSession: { debug: { frames: DebugFrame[]; turns: DebugTurn[]; audioBlocked: boolean; audioContext: AudioContext | null } };
+        }
+      ).benchSession.debug;
       return {
         frames: debug.frames,
-        turns: debug.turns.map((turn) => ({ turnNumber: turn.turnNumber, cues: turn.cues.map((cue) => ({ viseme: cue.viseme, startMs: cue.startMs })) })),
+        turns: debug.turns.map((turn) => ({
+          turnNumber: turn.turnNumber,
+          cues: turn.cues.map((cue) => ({ viseme: cue.viseme, startMs: cue.startMs })),
+        })),
         audioBlocked: debug.audioBlocked,
         baseLatency: debug.audioContext?.baseLatency ?? Number.NaN,
         outputLatency: debug.audioContext?.outputLatency ?? Number.NaN,
@@ -219,7 +242,9 @@ export function visemeSync(frames: readonly DebugFrame[], turns: readonly DebugT
       const cue = turn.cues[index]!;
       const next = turn.cues[index + 1];
       if (cue.startMs <= from || cue.startMs > to) continue;
-      const drawn = played.find((frame) => frame.turnMs! >= cue.startMs && frame.viseme === cue.viseme && (!next || frame.turnMs! < next.startMs));
+      const drawn = played.find(
+        (frame) => frame.turnMs! >= cue.startMs && frame.viseme === cue.viseme && (!next || frame.turnMs! < next.startMs),
+      );
       if (drawn) offsets.push(drawn.turnMs! - cue.startMs);
     }
   }

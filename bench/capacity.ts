@@ -69,7 +69,9 @@ export async function benchCapacity(options: BenchOptions, log: (line: string) =
       for (const sessions of options.capacitySteps) {
         const step = await measureStep(server, sessions, options.capacityWindowMs, run);
         steps.push(step);
-        log(`capacity: run ${run + 1}, ${sessions} sessions: min RTF ${step.minRealTimeFactor.toFixed(3)}, max lateness ${step.maxLatenessMs.toFixed(0)} ms, ${step.keptUp ? 'kept up' : 'fell behind'}`);
+        log(
+          `capacity: run ${run + 1}, ${sessions} sessions: min RTF ${step.minRealTimeFactor.toFixed(3)}, max lateness ${step.maxLatenessMs.toFixed(0)} ms, ${step.keptUp ? 'kept up' : 'fell behind'}`,
+        );
         if (!step.keptUp) break;
         best = sessions;
       }
@@ -82,7 +84,16 @@ export async function benchCapacity(options: BenchOptions, log: (line: string) =
   const maxSessions = median(maxSessionsPerRun);
   // NOTE: ORATOR_SPEECH_WORKERS defaults to 2, so the server uses at most 2 cores for synthesis.
   const cores = (await import('node:os')).availableParallelism();
-  return { windowMs: options.capacityWindowMs, latenessBudgetMs: LATENESS_BUDGET_MS, firstAudioBudgetMs: FIRST_AUDIO_BUDGET_MS, speechWorkers: 2, steps, maxSessionsPerRun, maxSessions, sessionsPerCore: round(maxSessions / cores, 2) };
+  return {
+    windowMs: options.capacityWindowMs,
+    latenessBudgetMs: LATENESS_BUDGET_MS,
+    firstAudioBudgetMs: FIRST_AUDIO_BUDGET_MS,
+    speechWorkers: 2,
+    steps,
+    maxSessionsPerRun,
+    maxSessions,
+    sessionsPerCore: round(maxSessions / cores, 2),
+  };
 }
 
 async function measureStep(server: ServerChild, count: number, windowMs: number, run: number): Promise<CapacityStep> {
@@ -116,7 +127,7 @@ async function measureStep(server: ServerChild, count: number, windowMs: number,
         const dueAt = first.at + ((frame.sampleOffset - first.sampleOffset) / viewer.sampleRate) * 1000;
         maxLateness = Math.max(maxLateness, frame.at - dueAt);
       }
-      factors.push((samples / viewer.sampleRate) * 1000 / windowMs);
+      factors.push(((samples / viewer.sampleRate) * 1000) / windowMs);
     }
 
     const minFactor = Math.min(...factors);

@@ -130,10 +130,14 @@ function summarize(raw: ControlPlaneResult['raw'], options: BenchOptions): Contr
   ];
   for (const [target, operation] of series) {
     for (const concurrency of options.concurrencyLevels) {
-      const runs = raw.filter((entry) => entry.target === target && entry.operation === operation && entry.result.concurrency === concurrency);
+      const runs = raw.filter(
+        (entry) => entry.target === target && entry.operation === operation && entry.result.concurrency === concurrency,
+      );
       if (runs.length === 0) continue;
       const ratios = runs.map((entry) => {
-        const base = raw.find((other) => other.run === entry.run && other.target === 'bare-fastify' && other.result.concurrency === concurrency);
+        const base = raw.find(
+          (other) => other.run === entry.run && other.target === 'bare-fastify' && other.result.concurrency === concurrency,
+        );
         return base ? entry.result.requestsPerSecond / base.result.requestsPerSecond : Number.NaN;
       });
       rows.push({

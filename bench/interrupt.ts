@@ -57,7 +57,11 @@ export async function benchInterrupt(options: BenchOptions, log: (line: string) 
       const bufferedAheadMs = current.audioMs(previousTurn) - (sent - firstAt);
       await api.interrupt(session);
       const responseMs = performance.now() - sent;
-      await current.until('interrupted message', () => current.messages.filter((message) => message.type === 'interrupted').length > interruptsBefore, WAIT_TIMEOUT_MS);
+      await current.until(
+        'interrupted message',
+        () => current.messages.filter((message) => message.type === 'interrupted').length > interruptsBefore,
+        WAIT_TIMEOUT_MS,
+      );
       const interruptedAt = current.messages.filter((message) => message.type === 'interrupted')[interruptsBefore]!.at;
       await sleep(SETTLE_MS);
 

@@ -21,7 +21,13 @@ export interface MemoryRun {
   baselineRssMiB: number;
   /** Idle sessions: count, RSS after creating them, bytes of RSS per session over the baseline. */
   idle: Array<{ sessions: number; rssMiB: number; heapUsedMiB: number; bytesPerSession: number }>;
-  speaking: { sessions: number; idleWithViewerRssMiB: number; speakingRssMiB: number; bytesPerSpeakingSession: number; bytesPerViewerSession: number };
+  speaking: {
+    sessions: number;
+    idleWithViewerRssMiB: number;
+    speakingRssMiB: number;
+    bytesPerSpeakingSession: number;
+    bytesPerViewerSession: number;
+  };
 }
 
 export interface MemoryResult {
@@ -38,7 +44,9 @@ export async function benchMemory(options: BenchOptions, log: (line: string) => 
     const idle = await measureIdle(options.memorySessionCounts, largest);
     const speaking = await measureSpeaking(options.memorySpeakingSessions);
     runs.push({ run, baselineRssMiB: idle.baseline, idle: idle.points, speaking });
-    log(`memory: run ${run + 1}/${options.memoryRuns}: ${idle.points.map((point) => `${point.sessions} idle: ${Math.round(point.bytesPerSession)} B each`).join(', ')}; speaking: ${Math.round(speaking.bytesPerSpeakingSession)} B each`);
+    log(
+      `memory: run ${run + 1}/${options.memoryRuns}: ${idle.points.map((point) => `${point.sessions} idle: ${Math.round(point.bytesPerSession)} B each`).join(', ')}; speaking: ${Math.round(speaking.bytesPerSpeakingSession)} B each`,
+    );
   }
 
   return {
@@ -70,7 +78,12 @@ async function measureIdle(counts: number[], largest: number): Promise<{ baselin
       await api.createSessions(count - created, CREATE_CONCURRENCY);
       created = count;
       const memory = await server.memory();
-      points.push({ sessions: count, rssMiB: round(memory.rss / MIB, 1), heapUsedMiB: round(memory.heapUsed / MIB, 1), bytesPerSession: (memory.rss - baseline) / (count - 1) });
+      points.push({
+        sessions: count,
+        rssMiB: round(memory.rss / MIB, 1),
+        heapUsedMiB: round(memory.heapUsed / MIB, 1),
+        bytesPerSession: (memory.rss - baseline) / (count - 1),
+      });
     }
     return { baseline: round(baseline / MIB, 1), points };
   } finally {

@@ -24,7 +24,8 @@ function command(section: string): string {
 
 function failed(value: unknown): string | undefined {
   if (value === undefined) return 'not run';
-  if (typeof value === 'object' && value !== null && 'error' in value) return `failed: ${String((value as { error: string }).error).split('\n')[0]}`;
+  if (typeof value === 'object' && value !== null && 'error' in value)
+    return `failed: ${String((value as { error: string }).error).split('\n')[0]}`;
   if (typeof value === 'object' && value !== null && 'skipped' in value) return `skipped: ${(value as { skipped: string }).skipped}`;
   return undefined;
 }
@@ -87,7 +88,9 @@ function renderControl(value: unknown, options: BenchOptions, push: (...lines: s
   );
   for (const row of result.rows) {
     const target = TARGET_NAMES[row.target];
-    push(`| ${target} | ${row.operation} | ${row.concurrency} | ${row.requestsPerSecond} | ${num(row.p50Ms, 2)} | ${num(row.p95Ms, 2)} | ${num(row.p99Ms, 2)} | ${num(row.ratioToBare ?? Number.NaN, 2)} | ${row.errors} | ${command('control')} |`);
+    push(
+      `| ${target} | ${row.operation} | ${row.concurrency} | ${row.requestsPerSecond} | ${num(row.p50Ms, 2)} | ${num(row.p95Ms, 2)} | ${num(row.p99Ms, 2)} | ${num(row.ratioToBare ?? Number.NaN, 2)} | ${row.errors} | ${command('control')} |`,
+    );
   }
   push('', `Concurrency levels: ${options.concurrencyLevels.join(', ')}.`, '');
 }
@@ -106,7 +109,9 @@ function renderTtfa(value: unknown, options: BenchOptions, push: (...lines: stri
     '|---|---:|---:|---:|---:|---:|---:|---:|---:|---|',
   );
   for (const row of result.rows) {
-    push(`| ${row.firstSentence} | ${row.characters} | ${row.ttfaMs.p50} ms | ${row.ttfaMs.p95} ms | ${row.ttfaMs.p99} ms | ${row.engineMs.p50} ms | ${row.engineMs.p95} ms | ${row.engineMs.p99} ms | ${row.ratioP50} | ${command('ttfa')} |`);
+    push(
+      `| ${row.firstSentence} | ${row.characters} | ${row.ttfaMs.p50} ms | ${row.ttfaMs.p95} ms | ${row.ttfaMs.p99} ms | ${row.engineMs.p50} ms | ${row.engineMs.p95} ms | ${row.engineMs.p99} ms | ${row.ratioP50} | ${command('ttfa')} |`,
+    );
   }
   push('');
 }
@@ -119,7 +124,7 @@ function renderCapacity(value: unknown, options: BenchOptions, push: (...lines: 
   push(
     `n sessions, each with one viewer, receive a long say-text at the same moment (eSpeak, ${result.speechWorkers} speech workers). Each viewer`,
     `is watched for ${result.windowMs / 1000} s from its first audio frame. RTF is audio ms received per wall ms in that window; the server`,
-    'sends up to 300 ms ahead of playback, so a stream that keeps up shows an RTF a little above 1. Lateness is a frame\'s arrival',
+    "sends up to 300 ms ahead of playback, so a stream that keeps up shows an RTF a little above 1. Lateness is a frame's arrival",
     'minus its playback time when playback starts at the first frame. A step keeps up when every session has RTF >= 1, lateness',
     `<= ${result.latenessBudgetMs} ms and first audio within ${result.firstAudioBudgetMs} ms of its say-text. The ramp stops at the first step`,
     `that does not keep up. Steps: ${options.capacitySteps.join(', ')}; ${options.capacityRuns} run(s).`,
@@ -131,7 +136,9 @@ function renderCapacity(value: unknown, options: BenchOptions, push: (...lines: 
     '|---:|---:|---:|---:|---:|---:|---:|---:|---|---|',
   );
   for (const step of result.steps) {
-    push(`| ${step.run + 1} | ${step.sessions} | ${num(step.minRealTimeFactor, 3)} | ${num(step.medianRealTimeFactor, 3)} | ${num(step.maxLatenessMs, 0)} | ${num(step.firstAudioP50Ms, 0)} | ${num(step.firstAudioMaxMs, 0)} | ${num(step.serverCores, 2)} | ${step.keptUp ? 'yes' : 'no'} | ${command('capacity')} |`);
+    push(
+      `| ${step.run + 1} | ${step.sessions} | ${num(step.minRealTimeFactor, 3)} | ${num(step.medianRealTimeFactor, 3)} | ${num(step.maxLatenessMs, 0)} | ${num(step.firstAudioP50Ms, 0)} | ${num(step.firstAudioMaxMs, 0)} | ${num(step.serverCores, 2)} | ${step.keptUp ? 'yes' : 'no'} | ${command('capacity')} |`,
+    );
   }
   push('');
 }
@@ -144,7 +151,7 @@ function renderMemory(value: unknown, push: (...lines: string[]) => void): void 
   push(
     'Resident set size (RSS) of the server child process, read in the child after a full garbage collection, with the in-memory',
     'store. Per-session numbers are the RSS growth over the RSS with one session, divided by the sessions added. Speaking sessions',
-    'have one viewer each and a long say-text, measured 3 s after it was sent, with the test speech engine (eSpeak\'s worker memory',
+    "have one viewer each and a long say-text, measured 3 s after it was sent, with the test speech engine (eSpeak's worker memory",
     `is fixed per worker, not per session). Median of ${result.runs.length} run(s). The first rows include the heap growth that`,
     'serving the creation requests causes, so the row between the two largest counts is the better estimate of one idle session.',
     '',
@@ -167,11 +174,15 @@ function renderMemory(value: unknown, push: (...lines: string[]) => void): void 
           return ((b[field] - a[field]) * MIB) / (high - low);
         })
         .sort((x, y) => x - y)[Math.floor((result.runs.length - 1) / 2)]!;
-    push(`| idle, no viewer, from ${low} to ${high} (RSS / JS heap) | ${high - low} | | ${Math.round(marginal('rssMiB'))} / ${Math.round(marginal('heapUsedMiB'))} | ${command('memory')} |`);
+    push(
+      `| idle, no viewer, from ${low} to ${high} (RSS / JS heap) | ${high - low} | | ${Math.round(marginal('rssMiB'))} / ${Math.round(marginal('heapUsedMiB'))} | ${command('memory')} |`,
+    );
   }
   const speaking = result.runs.map((run) => run.speaking.speakingRssMiB).sort((a, b) => a - b)[Math.floor((result.runs.length - 1) / 2)];
   push(`| idle, one viewer each | ${result.speaking.sessions} | | ${result.speaking.bytesPerViewerSession} | ${command('memory')} |`);
-  push(`| speaking, one viewer each | ${result.speaking.sessions} | ${speaking ?? ''} | ${result.speaking.bytesPerSpeakingSession} (${num(result.speaking.bytesPerSpeakingSession / MIB, 2)} MiB) | ${command('memory')} |`);
+  push(
+    `| speaking, one viewer each | ${result.speaking.sessions} | ${speaking ?? ''} | ${result.speaking.bytesPerSpeakingSession} (${num(result.speaking.bytesPerSpeakingSession / MIB, 2)} MiB) | ${command('memory')} |`,
+  );
   push('');
 }
 
@@ -195,7 +206,8 @@ function renderInterrupt(value: unknown, push: (...lines: string[]) => void): vo
     ['interrupt HTTP response', result.responseMs],
     ['audio buffered ahead at the viewer', result.bufferedAheadMs],
   ];
-  for (const [name, value] of rows) push(`| ${name} | ${value.p50} | ${value.p95} | ${value.p99} | ${value.max} | ${command('interrupt')} |`);
+  for (const [name, value] of rows)
+    push(`| ${name} | ${value.p50} | ${value.p95} | ${value.p99} | ${value.max} | ${command('interrupt')} |`);
   const after = result.samples.reduce((sum, sample) => sum + sample.framesAfter, 0);
   push('', `Audio frames of the cut turn that arrived after interrupt was sent, over all samples: ${after}.`, '');
 }
@@ -210,14 +222,16 @@ function renderBrowser(value: unknown, push: (...lines: string[]) => void): void
     '`/sdk/orator-sdk.js` and attaches the avatar; the avatar speaks a long eSpeak turn and the window starts at the first frame',
     'of its playback. Frames and visemes come from `session.debug.frames`; main-thread time is the change of the DevTools',
     '`Performance.getMetrics` TaskDuration (all main-thread tasks of the page) divided by the frames drawn. The viseme offset is,',
-    'for each cue, the audio-clock time of the first frame that draws it minus the cue\'s start; a 60 Hz loop adds up to one frame',
+    "for each cue, the audio-clock time of the first frame that draws it minus the cue's start; a 60 Hz loop adds up to one frame",
     '(16.7 ms). The audio clock itself runs ahead of the speaker by the AudioContext output latency.',
     '',
     '| run | fps | frame interval p50 / p95 ms | main thread ms per frame | script ms per frame | viseme offset p50 / p95 / max ms | frames off schedule | output latency ms | command |',
     '|---:|---:|---|---:|---:|---|---:|---:|---|',
   );
   for (const run of result.runs) {
-    push(`| ${run.run + 1} | ${run.framesPerSecond} | ${run.frameIntervalMs.p50} / ${run.frameIntervalMs.p95} | ${run.mainThreadMsPerFrame} | ${run.scriptMsPerFrame} | ${run.visemeOffsetMs.p50} / ${run.visemeOffsetMs.p95} / ${run.visemeOffsetMs.max} | ${run.mismatchedFrames} of ${run.frames} | ${run.outputLatencyMs} | ${command('browser')} |`);
+    push(
+      `| ${run.run + 1} | ${run.framesPerSecond} | ${run.frameIntervalMs.p50} / ${run.frameIntervalMs.p95} | ${run.mainThreadMsPerFrame} | ${run.scriptMsPerFrame} | ${run.visemeOffsetMs.p50} / ${run.visemeOffsetMs.p95} / ${run.visemeOffsetMs.max} | ${run.mismatchedFrames} of ${run.frames} | ${run.outputLatencyMs} | ${command('browser')} |`,
+    );
   }
   push(
     '',

@@ -43,7 +43,10 @@ function parseArgs(argv: string[]): Args {
       only = arg.slice('--only='.length).split(',') as Section[];
       const unknown = only.filter((name) => !SECTIONS.includes(name));
       if (unknown.length > 0) throw new Error(`unknown section in --only: ${unknown.join(', ')}; known: ${SECTIONS.join(', ')}`);
-    } else throw new Error(`unknown argument ${arg}; use --quick, --full, --only=${SECTIONS.join(',')}, --no-docs or --render=bench/results/FILE.json`);
+    } else
+      throw new Error(
+        `unknown argument ${arg}; use --quick, --full, --only=${SECTIONS.join(',')}, --no-docs or --render=bench/results/FILE.json`,
+      );
   }
   // Quick numbers are a smoke test, not published; a partial run would drop the other tables.
   return { mode, only, writeDocs: writeDocs ?? (mode === 'full' && only.length === SECTIONS.length), ...(render ? { render } : {}) };

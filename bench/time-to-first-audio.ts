@@ -65,7 +65,14 @@ export async function benchTimeToFirstAudio(options: BenchOptions, log: (line: s
       const samples = raw.filter((entry) => entry.firstSentence === item.firstSentence);
       const ttfaMs = roundAll(percentiles(samples.map((entry) => entry.ttfaMs)));
       const engineMs = roundAll(percentiles(samples.map((entry) => entry.engineMs)));
-      return { firstSentence: item.firstSentence, characters: item.text.length, samples: samples.length, ttfaMs, engineMs, ratioP50: round(ttfaMs.p50 / engineMs.p50, 2) };
+      return {
+        firstSentence: item.firstSentence,
+        characters: item.text.length,
+        samples: samples.length,
+        ttfaMs,
+        engineMs,
+        ratioP50: round(ttfaMs.p50 / engineMs.p50, 2),
+      };
     });
     return { rows, raw };
   } finally {
@@ -87,12 +94,22 @@ async function sampleOnce(api: Api, session: { sessionId: string; token: string 
   const first = viewer.audio.find((frame) => frame.turnNumber > previousTurn)!;
 
   await api.interrupt(session);
-  await viewer.until('interrupted message', () => viewer.messages.filter((message) => message.type === 'interrupted').length > interruptsBefore, FIRST_AUDIO_TIMEOUT_MS);
+  await viewer.until(
+    'interrupted message',
+    () => viewer.messages.filter((message) => message.type === 'interrupted').length > interruptsBefore,
+    FIRST_AUDIO_TIMEOUT_MS,
+  );
   // Let frames already in flight arrive so they are not taken for the next turn's audio.
   await sleep(100);
   return first.at - sent;
 }
 
 export function roundAll(value: Percentiles, digits = 1): Percentiles {
-  return { count: value.count, p50: round(value.p50, digits), p95: round(value.p95, digits), p99: round(value.p99, digits), max: round(value.max, digits) };
+  return {
+    count: value.count,
+    p50: round(value.p50, digits),
+    p95: round(value.p95, digits),
+    p99: round(value.p99, digits),
+    max: round(value.max, digits),
+  };
 }

@@ -23,11 +23,16 @@ function collect(dir, files) {
 }
 
 const filters = process.argv.slice(2);
-const files = testRoots.flatMap((dir) => collect(join(root, dir), [])).filter((file) => filters.length === 0 || filters.some((f) => file.includes(f)));
+const files = testRoots
+  .flatMap((dir) => collect(join(root, dir), []))
+  .filter((file) => filters.length === 0 || filters.some((f) => file.includes(f)));
 if (files.length === 0) {
   console.error('run-tests: no test files matched');
   process.exit(1);
 }
 
-const result = spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-reporter=spec', ...files], { cwd: root, stdio: 'inherit' });
+const result = spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-reporter=spec', ...files], {
+  cwd: root,
+  stdio: 'inherit',
+});
 process.exit(result.status ?? 1);

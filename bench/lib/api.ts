@@ -70,7 +70,10 @@ export class Api {
   }
 
   private async call(session: Session, action: string, body: string): Promise<string> {
-    const response = await request(this.agent, this.url(`/v1/avatar-session/${session.sessionId}/${action}`), { auth: `Bearer ${session.token}`, body });
+    const response = await request(this.agent, this.url(`/v1/avatar-session/${session.sessionId}/${action}`), {
+      auth: `Bearer ${session.token}`,
+      body,
+    });
     if (response.status !== 200) throw new ApiError(`${action} failed: ${response.status} ${response.body}`);
     return response.body;
   }

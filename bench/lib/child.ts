@@ -63,7 +63,12 @@ function forkEntry(entry: string, env: Record<string, string>): ChildProcess {
   });
 }
 
-function waitForMessage(child: ChildProcess, match: (message: ChildMessage) => boolean, timeoutMs: number, what: string): Promise<ChildMessage> {
+function waitForMessage(
+  child: ChildProcess,
+  match: (message: ChildMessage) => boolean,
+  timeoutMs: number,
+  what: string,
+): Promise<ChildMessage> {
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => finish(new ChildStartError(`${what} timed out after ${timeoutMs} ms`)), timeoutMs);
     const onMessage = (message: ChildMessage) => {

@@ -22,11 +22,27 @@ test('median picks a measured value', () => {
   assert.equal(median([3, 1, 2]), 2);
   assert.equal(median([4, 1, 3, 2]), 2);
   assert.equal(median([Number.NaN, 7]), 7);
-  assert.deepEqual(medianOf([{ a: 1, b: 9 }, { a: 3, b: 7 }, { a: 2, b: 8 }]), { a: 2, b: 8 });
+  assert.deepEqual(
+    medianOf([
+      { a: 1, b: 9 },
+      { a: 3, b: 7 },
+      { a: 2, b: 8 },
+    ]),
+    { a: 2, b: 8 },
+  );
 });
 
 test('visemeSync measures drawn cue offsets', () => {
-  const turns = [{ turnNumber: 1, cues: [{ viseme: 'sil', startMs: 0 }, { viseme: 'aa', startMs: 100 }, { viseme: 'PP', startMs: 200 }] }];
+  const turns = [
+    {
+      turnNumber: 1,
+      cues: [
+        { viseme: 'sil', startMs: 0 },
+        { viseme: 'aa', startMs: 100 },
+        { viseme: 'PP', startMs: 200 },
+      ],
+    },
+  ];
   const frames = [
     { time: 0, audioTime: 0, turnNumber: 1, turnMs: 90, viseme: 'sil' },
     { time: 16, audioTime: 0, turnNumber: 1, turnMs: 106, viseme: 'aa' },

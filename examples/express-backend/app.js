@@ -1,3 +1,4 @@
+/* global AbortSignal */
 // The reference integration of the Avatar Control API, as a customer's backend writes it.
 // The KS stays on this server: the browser gets only the session id and the session token.
 import express from 'express';

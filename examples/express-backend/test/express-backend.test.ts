@@ -11,7 +11,11 @@ import { TestViewer } from '../../../packages/server/test/helpers/viewer.js';
 const SERVER_JS = fileURLToPath(new URL('../server.js', import.meta.url));
 
 /** Start the example on a free loopback port; returns its base URL and a close function. */
-async function startExample(options: { ks: string; oratorUrl: string; maxSessions?: number }): Promise<{ baseUrl: string; logs: string[]; close(): Promise<void> }> {
+async function startExample(options: {
+  ks: string;
+  oratorUrl: string;
+  maxSessions?: number;
+}): Promise<{ baseUrl: string; logs: string[]; close(): Promise<void> }> {
   const logs: string[] = [];
   const app = createApp({ ...options, log: (line: string) => logs.push(line) });
   const server: Server = await new Promise((resolve) => {
@@ -63,7 +67,10 @@ describe('express example backend', () => {
 
   test('create-session returns a working token', async () => {
     const session = await createThroughExample();
-    const status = await call(orator.baseUrl, `/v1/avatar-session/${session.sessionId}`, { method: 'GET', auth: `Bearer ${session.token}` });
+    const status = await call(orator.baseUrl, `/v1/avatar-session/${session.sessionId}`, {
+      method: 'GET',
+      auth: `Bearer ${session.token}`,
+    });
     assert.equal(status.status, 200);
     assert.equal(status.body.avatarId, avatarId);
   });
@@ -84,11 +91,16 @@ describe('express example backend', () => {
 
   test('say-text makes the avatar speak', async () => {
     const session = await createThroughExample();
-    const init = await call(orator.baseUrl, `/v1/avatar-session/${session.sessionId}/init-client`, { auth: `Bearer ${session.token}`, body: {} });
+    const init = await call(orator.baseUrl, `/v1/avatar-session/${session.sessionId}/init-client`, {
+      auth: `Bearer ${session.token}`,
+      body: {},
+    });
     const viewer = await TestViewer.connect(init.body.streamUrl as string, session.token);
     try {
       await viewer.waitForMessage('ready');
-      const response = await call(example.baseUrl, '/api/avatar/say-text', { body: { sessionId: session.sessionId, text: 'Hello from Express.' } });
+      const response = await call(example.baseUrl, '/api/avatar/say-text', {
+        body: { sessionId: session.sessionId, text: 'Hello from Express.' },
+      });
       assert.equal(response.status, 200);
       assert.equal(typeof response.body.turnId, 'string');
 
@@ -104,13 +116,19 @@ describe('express example backend', () => {
 
   test('say-text passes turnId and isFinal', async () => {
     const session = await createThroughExample();
-    const first = await call(example.baseUrl, '/api/avatar/say-text', { body: { sessionId: session.sessionId, text: 'One half ', turnId: 'answer-1', isFinal: false } });
+    const first = await call(example.baseUrl, '/api/avatar/say-text', {
+      body: { sessionId: session.sessionId, text: 'One half ', turnId: 'answer-1', isFinal: false },
+    });
     assert.equal(first.status, 200);
     assert.equal(first.body.turnId, 'answer-1');
-    const last = await call(example.baseUrl, '/api/avatar/say-text', { body: { sessionId: session.sessionId, text: 'and the other.', turnId: 'answer-1', isFinal: true } });
+    const last = await call(example.baseUrl, '/api/avatar/say-text', {
+      body: { sessionId: session.sessionId, text: 'and the other.', turnId: 'answer-1', isFinal: true },
+    });
     assert.equal(last.status, 200);
 
-    const closed = await call(example.baseUrl, '/api/avatar/say-text', { body: { sessionId: session.sessionId, text: 'late', turnId: 'answer-1' } });
+    const closed = await call(example.baseUrl, '/api/avatar/say-text', {
+      body: { sessionId: session.sessionId, text: 'late', turnId: 'answer-1' },
+    });
     assert.equal(closed.status, 409);
   });
 
@@ -132,7 +150,9 @@ describe('express example backend', () => {
 
   test('say-text accepts 1000 characters', async () => {
     const session = await createThroughExample();
-    const response = await call(example.baseUrl, '/api/avatar/say-text', { body: { sessionId: session.sessionId, text: 'talk '.repeat(200) } });
+    const response = await call(example.baseUrl, '/api/avatar/say-text', {
+      body: { sessionId: session.sessionId, text: 'talk '.repeat(200) },
+    });
     assert.equal(response.status, 200, JSON.stringify(response.body));
   });
 
@@ -176,7 +196,9 @@ describe('express example failures', () => {
     const orator = await startTestServer();
     const example = await startExample({ ks: 'not-a-ks', oratorUrl: orator.baseUrl });
     try {
-      const response = await call(example.baseUrl, '/api/avatar/create-session', { body: { avatarId: orator.server.context.catalog.avatars[0]!.id } });
+      const response = await call(example.baseUrl, '/api/avatar/create-session', {
+        body: { avatarId: orator.server.context.catalog.avatars[0]!.id },
+      });
       assert.equal(response.status, 401);
       assert.equal(response.body.error, 'Invalid Kaltura Session');
     } finally {
@@ -206,11 +228,14 @@ describe('express example failures', () => {
     try {
       const ids: string[] = [];
       for (let i = 0; i < 3; i++) {
-        const response = await call(example.baseUrl, '/api/avatar/create-session', { body: { avatarId: orator.server.context.catalog.avatars[0]!.id } });
+        const response = await call(example.baseUrl, '/api/avatar/create-session', {
+          body: { avatarId: orator.server.context.catalog.avatars[0]!.id },
+        });
         ids.push(response.body.sessionId as string);
       }
       const statuses = [];
-      for (const sessionId of ids) statuses.push((await call(example.baseUrl, '/api/avatar/say-text', { body: { sessionId, text: 'hi' } })).status);
+      for (const sessionId of ids)
+        statuses.push((await call(example.baseUrl, '/api/avatar/say-text', { body: { sessionId, text: 'hi' } })).status);
       assert.deepEqual(statuses, [404, 200, 200]);
     } finally {
       await example.close();

@@ -105,7 +105,8 @@ class Reader {
   imageUrl(value: unknown, path: string): string {
     if (typeof value === 'string' && value.startsWith('data:')) {
       const url = this.string(value, path, MAX_DATA_URL);
-      if (!/^data:image\/(?:png|jpeg|webp|gif|svg\+xml)[;,]/.test(url)) this.fail(path, 'must be a data:image/... URL of png, jpeg, webp, gif or svg');
+      if (!/^data:image\/(?:png|jpeg|webp|gif|svg\+xml)[;,]/.test(url))
+        this.fail(path, 'must be a data:image/... URL of png, jpeg, webp, gif or svg');
       return url;
     }
     const url = this.string(value, path, MAX_URL);
@@ -115,7 +116,8 @@ class Reader {
     // Relative URLs are plain paths below the avatar's asset folder, so they may not climb out of it.
     const scheme = /^([A-Za-z][A-Za-z0-9+.-]*):/.exec(url);
     if (scheme) {
-      if (!/^https?$/i.test(scheme[1] ?? '')) this.fail(path, `must be an http(s), data:image or relative URL, got scheme ${JSON.stringify(scheme[1])}`);
+      if (!/^https?$/i.test(scheme[1] ?? ''))
+        this.fail(path, `must be an http(s), data:image or relative URL, got scheme ${JSON.stringify(scheme[1])}`);
     } else if (url.startsWith('/') || url.startsWith('\\') || url.split('/').includes('..')) {
       this.fail(path, 'must be relative to the avatar folder (no leading "/" and no "..")');
     } else if (!/^[A-Za-z0-9._\-/]+$/.test(url)) {
@@ -189,7 +191,10 @@ function readAppearance(r: Reader, value: unknown): AvatarAppearance {
   const clothing = r.object(a.clothing, 'appearance.clothing');
 
   const appearance: AvatarAppearance = {
-    background: { top: r.color(background.top, 'appearance.background.top'), bottom: r.color(background.bottom, 'appearance.background.bottom') },
+    background: {
+      top: r.color(background.top, 'appearance.background.top'),
+      bottom: r.color(background.bottom, 'appearance.background.bottom'),
+    },
     face: {
       skin: r.color(face.skin, 'appearance.face.skin'),
       shadow: r.color(face.shadow, 'appearance.face.shadow'),
@@ -214,7 +219,10 @@ function readAppearance(r: Reader, value: unknown): AvatarAppearance {
       thickness: r.number(brows.thickness, 'appearance.brows.thickness', 0.5, 1.6),
       arch: r.number(brows.arch, 'appearance.brows.arch', 0, 1),
     },
-    nose: { width: r.number(nose.width, 'appearance.nose.width', 0.8, 1.3), length: r.number(nose.length, 'appearance.nose.length', 0.8, 1.2) },
+    nose: {
+      width: r.number(nose.width, 'appearance.nose.width', 0.8, 1.3),
+      length: r.number(nose.length, 'appearance.nose.length', 0.8, 1.2),
+    },
     mouth: {
       lip: r.color(mouth.lip, 'appearance.mouth.lip'),
       width: r.number(mouth.width, 'appearance.mouth.width', 0.8, 1.2),
@@ -265,7 +273,8 @@ function readImageParts(r: Reader, raw: Json): Pick<ImageAvatarDefinition, 'port
   const mouthImages = {} as Record<Viseme, string>;
   for (const viseme of VISEMES) mouthImages[viseme] = r.imageUrl(imagesRaw[viseme], `mouthImages.${viseme}`);
   for (const key of Object.keys(imagesRaw)) {
-    if (!(VISEMES as readonly string[]).includes(key)) r.fail(`mouthImages.${key}`, `is not a viseme; expected one of ${VISEMES.join(', ')}`);
+    if (!(VISEMES as readonly string[]).includes(key))
+      r.fail(`mouthImages.${key}`, `is not a viseme; expected one of ${VISEMES.join(', ')}`);
   }
 
   const parts: Pick<ImageAvatarDefinition, 'portrait' | 'mouthRect' | 'mouthImages' | 'blink'> = { portrait, mouthRect, mouthImages };
@@ -298,7 +307,12 @@ export function parseAvatarDefinition(json: unknown): AnyAvatarDefinition {
   if (kind === 'image') {
     definition = { ...common, kind: 'image', ...readImageParts(r, raw) };
   } else {
-    const vector: AvatarDefinition = { ...common, kind: 'vector', appearance: readAppearance(r, raw.appearance), mouthShapes: readMouthShapes(r, raw.mouthShapes) };
+    const vector: AvatarDefinition = {
+      ...common,
+      kind: 'vector',
+      appearance: readAppearance(r, raw.appearance),
+      mouthShapes: readMouthShapes(r, raw.mouthShapes),
+    };
     definition = vector;
   }
 

@@ -156,11 +156,27 @@ function measure(def: AvatarDefinition, pose: AvatarPose): Frame {
 
 function facePath(m: Frame, jaw: number): string {
   const { cx, cy, hw, hh, top, chin, jawDrop } = m;
-  return symmetricPath(cx, [cx, top], [
-    [[cx + hw * 0.58, top], [cx + hw, cy - hh * 0.55], [cx + hw, cy - hh * 0.05]],
-    [[cx + hw, cy + hh * 0.35], [cx + hw * jaw * 0.95, cy + hh * 0.55 + jawDrop * 0.4], [cx + hw * jaw * 0.72, cy + hh * 0.8 + jawDrop * 0.7]],
-    [[cx + hw * jaw * 0.5, cy + hh * 0.96 + jawDrop], [cx + hw * 0.22, chin], [cx, chin]],
-  ]);
+  return symmetricPath(
+    cx,
+    [cx, top],
+    [
+      [
+        [cx + hw * 0.58, top],
+        [cx + hw, cy - hh * 0.55],
+        [cx + hw, cy - hh * 0.05],
+      ],
+      [
+        [cx + hw, cy + hh * 0.35],
+        [cx + hw * jaw * 0.95, cy + hh * 0.55 + jawDrop * 0.4],
+        [cx + hw * jaw * 0.72, cy + hh * 0.8 + jawDrop * 0.7],
+      ],
+      [
+        [cx + hw * jaw * 0.5, cy + hh * 0.96 + jawDrop],
+        [cx + hw * 0.22, chin],
+        [cx, chin],
+      ],
+    ],
+  );
 }
 
 function neckAndBody(def: AvatarDefinition, m: Frame): SceneShape[] {
@@ -170,7 +186,12 @@ function neckAndBody(def: AvatarDefinition, m: Frame): SceneShape[] {
   const shoulderY = 398;
   const shapes: SceneShape[] = [];
 
-  shapes.push(path(`M${f(cx - neckHalf)} ${f(cy + hh * 0.4)}L${f(cx + neckHalf)} ${f(cy + hh * 0.4)}L${f(cx + neckHalf * 1.08)} ${shoulderY + 20}L${f(cx - neckHalf * 1.08)} ${shoulderY + 20}Z`, face.shadow));
+  shapes.push(
+    path(
+      `M${f(cx - neckHalf)} ${f(cy + hh * 0.4)}L${f(cx + neckHalf)} ${f(cy + hh * 0.4)}L${f(cx + neckHalf * 1.08)} ${shoulderY + 20}L${f(cx - neckHalf * 1.08)} ${shoulderY + 20}Z`,
+      face.shadow,
+    ),
+  );
   // The jaw's shadow on the neck.
   shapes.push(path(ellipse(cx, cy + hh * 0.95, neckHalf, 14), face.shadow, 0.6));
 
@@ -179,27 +200,81 @@ function neckAndBody(def: AvatarDefinition, m: Frame): SceneShape[] {
 
   switch (clothing.style) {
     case 'crew':
-      shapes.push(stroke(`M${f(cx - neckHalf - 16)} ${shoulderY + 1}Q${cx} ${shoulderY + 30} ${f(cx + neckHalf + 16)} ${shoulderY + 1}`, clothing.accent, 8));
+      shapes.push(
+        stroke(
+          `M${f(cx - neckHalf - 16)} ${shoulderY + 1}Q${cx} ${shoulderY + 30} ${f(cx + neckHalf + 16)} ${shoulderY + 1}`,
+          clothing.accent,
+          8,
+        ),
+      );
       break;
     case 'vneck':
-      shapes.push(path(`M${f(cx - neckHalf - 10)} ${shoulderY}L${cx} ${shoulderY + 58}L${f(cx + neckHalf + 10)} ${shoulderY}Z`, face.shadow));
-      shapes.push(stroke(`M${f(cx - neckHalf - 12)} ${shoulderY}L${cx} ${shoulderY + 62}L${f(cx + neckHalf + 12)} ${shoulderY}`, clothing.accent, 6));
+      shapes.push(
+        path(`M${f(cx - neckHalf - 10)} ${shoulderY}L${cx} ${shoulderY + 58}L${f(cx + neckHalf + 10)} ${shoulderY}Z`, face.shadow),
+      );
+      shapes.push(
+        stroke(`M${f(cx - neckHalf - 12)} ${shoulderY}L${cx} ${shoulderY + 62}L${f(cx + neckHalf + 12)} ${shoulderY}`, clothing.accent, 6),
+      );
       break;
     case 'collar':
-      shapes.push(path(`M${f(cx - neckHalf - 14)} ${shoulderY - 4}L${cx} ${shoulderY + 30}L${f(cx - 14)} ${shoulderY + 44}L${f(cx - neckHalf - 28)} ${shoulderY + 16}Z`, clothing.accent));
-      shapes.push(path(`M${f(cx + neckHalf + 14)} ${shoulderY - 4}L${cx} ${shoulderY + 30}L${f(cx + 14)} ${shoulderY + 44}L${f(cx + neckHalf + 28)} ${shoulderY + 16}Z`, clothing.accent));
+      shapes.push(
+        path(
+          `M${f(cx - neckHalf - 14)} ${shoulderY - 4}L${cx} ${shoulderY + 30}L${f(cx - 14)} ${shoulderY + 44}L${f(cx - neckHalf - 28)} ${shoulderY + 16}Z`,
+          clothing.accent,
+        ),
+      );
+      shapes.push(
+        path(
+          `M${f(cx + neckHalf + 14)} ${shoulderY - 4}L${cx} ${shoulderY + 30}L${f(cx + 14)} ${shoulderY + 44}L${f(cx + neckHalf + 28)} ${shoulderY + 16}Z`,
+          clothing.accent,
+        ),
+      );
       shapes.push(stroke(`M${cx} ${shoulderY + 36}L${cx} 512`, clothing.accent, 2, 0.5));
       break;
     case 'blazer':
       // The shirt shows in a V between the lapels.
-      shapes.push(path(`M${f(cx - neckHalf - 8)} ${shoulderY}L${cx} ${shoulderY + 112}L${f(cx + neckHalf + 8)} ${shoulderY}Q${cx} ${shoulderY + 20} ${f(cx - neckHalf - 8)} ${shoulderY}Z`, clothing.accent));
-      shapes.push(path(`M${f(cx - neckHalf - 10)} ${shoulderY}L${f(cx - 6)} ${shoulderY + 112}L${f(cx - 30)} 512L${f(cx - 96)} 512L${f(cx - neckHalf - 46)} ${shoulderY + 40}Z`, clothing.color));
-      shapes.push(path(`M${f(cx + neckHalf + 10)} ${shoulderY}L${f(cx + 6)} ${shoulderY + 112}L${f(cx + 30)} 512L${f(cx + 96)} 512L${f(cx + neckHalf + 46)} ${shoulderY + 40}Z`, clothing.color));
-      shapes.push(stroke(`M${f(cx - neckHalf - 10)} ${shoulderY}L${f(cx - 6)} ${shoulderY + 112}M${f(cx + neckHalf + 10)} ${shoulderY}L${f(cx + 6)} ${shoulderY + 112}`, '#000000', 2, 0.25));
+      shapes.push(
+        path(
+          `M${f(cx - neckHalf - 8)} ${shoulderY}L${cx} ${shoulderY + 112}L${f(cx + neckHalf + 8)} ${shoulderY}Q${cx} ${shoulderY + 20} ${f(cx - neckHalf - 8)} ${shoulderY}Z`,
+          clothing.accent,
+        ),
+      );
+      shapes.push(
+        path(
+          `M${f(cx - neckHalf - 10)} ${shoulderY}L${f(cx - 6)} ${shoulderY + 112}L${f(cx - 30)} 512L${f(cx - 96)} 512L${f(cx - neckHalf - 46)} ${shoulderY + 40}Z`,
+          clothing.color,
+        ),
+      );
+      shapes.push(
+        path(
+          `M${f(cx + neckHalf + 10)} ${shoulderY}L${f(cx + 6)} ${shoulderY + 112}L${f(cx + 30)} 512L${f(cx + 96)} 512L${f(cx + neckHalf + 46)} ${shoulderY + 40}Z`,
+          clothing.color,
+        ),
+      );
+      shapes.push(
+        stroke(
+          `M${f(cx - neckHalf - 10)} ${shoulderY}L${f(cx - 6)} ${shoulderY + 112}M${f(cx + neckHalf + 10)} ${shoulderY}L${f(cx + 6)} ${shoulderY + 112}`,
+          '#000000',
+          2,
+          0.25,
+        ),
+      );
       break;
     case 'hoodie':
-      shapes.push(stroke(`M${f(cx - neckHalf - 30)} ${shoulderY - 6}Q${cx} ${shoulderY + 48} ${f(cx + neckHalf + 30)} ${shoulderY - 6}`, clothing.accent, 16));
-      shapes.push(stroke(`M${f(cx - 16)} ${shoulderY + 22}L${f(cx - 18)} ${shoulderY + 80}M${f(cx + 16)} ${shoulderY + 22}L${f(cx + 18)} ${shoulderY + 80}`, clothing.accent, 4));
+      shapes.push(
+        stroke(
+          `M${f(cx - neckHalf - 30)} ${shoulderY - 6}Q${cx} ${shoulderY + 48} ${f(cx + neckHalf + 30)} ${shoulderY - 6}`,
+          clothing.accent,
+          16,
+        ),
+      );
+      shapes.push(
+        stroke(
+          `M${f(cx - 16)} ${shoulderY + 22}L${f(cx - 18)} ${shoulderY + 80}M${f(cx + 16)} ${shoulderY + 22}L${f(cx + 18)} ${shoulderY + 80}`,
+          clothing.accent,
+          4,
+        ),
+      );
       break;
   }
   return shapes;
@@ -213,17 +288,59 @@ function hairBack(def: AvatarDefinition, m: Frame): SceneShape[] {
     case 'afro':
       return [path(ellipse(cx, cy - hh * 0.3, hw * 1.55, hh * 1.02), color)];
     case 'bob':
-      return [path(symmetricPath(cx, [cx, top - 16], [
-        [[cx + hw * 0.9, top - 16], [cx + hw * 1.22, cy - hh * 0.4], [cx + hw * 1.2, cy + hh * 0.2]],
-        [[cx + hw * 1.18, cy + hh * 0.5], [cx + hw * 1.1, cy + hh * 0.62], [cx + hw * 0.9, cy + hh * 0.64]],
-        [[cx + hw * 0.5, cy + hh * 0.66], [cx + hw * 0.2, cy + hh * 0.66], [cx, cy + hh * 0.66]],
-      ]), color)];
+      return [
+        path(
+          symmetricPath(
+            cx,
+            [cx, top - 16],
+            [
+              [
+                [cx + hw * 0.9, top - 16],
+                [cx + hw * 1.22, cy - hh * 0.4],
+                [cx + hw * 1.2, cy + hh * 0.2],
+              ],
+              [
+                [cx + hw * 1.18, cy + hh * 0.5],
+                [cx + hw * 1.1, cy + hh * 0.62],
+                [cx + hw * 0.9, cy + hh * 0.64],
+              ],
+              [
+                [cx + hw * 0.5, cy + hh * 0.66],
+                [cx + hw * 0.2, cy + hh * 0.66],
+                [cx, cy + hh * 0.66],
+              ],
+            ],
+          ),
+          color,
+        ),
+      ];
     case 'long':
-      return [path(symmetricPath(cx, [cx, top - 14], [
-        [[cx + hw * 0.9, top - 14], [cx + hw * 1.2, cy - hh * 0.4], [cx + hw * 1.18, cy + hh * 0.3]],
-        [[cx + hw * 1.16, cy + hh * 0.9], [cx + hw * 1.3, cy + hh * 1.35], [cx + hw * 1.25, 420]],
-        [[cx + hw * 0.6, 430], [cx + hw * 0.3, 400], [cx, 400]],
-      ]), color)];
+      return [
+        path(
+          symmetricPath(
+            cx,
+            [cx, top - 14],
+            [
+              [
+                [cx + hw * 0.9, top - 14],
+                [cx + hw * 1.2, cy - hh * 0.4],
+                [cx + hw * 1.18, cy + hh * 0.3],
+              ],
+              [
+                [cx + hw * 1.16, cy + hh * 0.9],
+                [cx + hw * 1.3, cy + hh * 1.35],
+                [cx + hw * 1.25, 420],
+              ],
+              [
+                [cx + hw * 0.6, 430],
+                [cx + hw * 0.3, 400],
+                [cx, 400],
+              ],
+            ],
+          ),
+          color,
+        ),
+      ];
     case 'bun':
       return [path(circle(cx, top - 12, hw * 0.42), color)];
     case 'curly':
@@ -282,7 +399,13 @@ function hairFront(def: AvatarDefinition, m: Frame): SceneShape[] {
       return [path(cap(24, 0.6, 0.2), color)];
     case 'bob':
       // A straight fringe over the forehead.
-      return [path(`${cap(18, 0.45, 0.1)}`, color), path(`M${f(cx - hw * 0.85)} ${f(cy - hh * 0.62)}L${f(cx + hw * 0.85)} ${f(cy - hh * 0.62)}L${f(cx + hw * 0.8)} ${f(cy - hh * 0.45)}L${f(cx - hw * 0.8)} ${f(cy - hh * 0.45)}Z`, color)];
+      return [
+        path(`${cap(18, 0.45, 0.1)}`, color),
+        path(
+          `M${f(cx - hw * 0.85)} ${f(cy - hh * 0.62)}L${f(cx + hw * 0.85)} ${f(cy - hh * 0.62)}L${f(cx + hw * 0.8)} ${f(cy - hh * 0.45)}L${f(cx - hw * 0.8)} ${f(cy - hh * 0.45)}Z`,
+          color,
+        ),
+      ];
     case 'long':
       return [path(cap(14, 0.55, 0.05), color)];
     case 'bun':
@@ -352,7 +475,9 @@ function brows(def: AvatarDefinition, m: Frame, pose: AvatarPose): SceneShape[] 
     const inner = cx + s * (eyeDx - 20);
     const outer = cx + s * (eyeDx + 22);
     const peak = y - 5 - spec.arch * 8;
-    shapes.push(stroke(`M${f(inner)} ${f(y + 2)}Q${f(cx + s * (eyeDx + 4))} ${f(peak)} ${f(outer)} ${f(y + 4)}`, spec.color, 5.5 * spec.thickness));
+    shapes.push(
+      stroke(`M${f(inner)} ${f(y + 2)}Q${f(cx + s * (eyeDx + 4))} ${f(peak)} ${f(outer)} ${f(y + 4)}`, spec.color, 5.5 * spec.thickness),
+    );
   }
   return shapes;
 }
@@ -364,7 +489,11 @@ function nose(def: AvatarDefinition, m: Frame): SceneShape[] {
   const w = 11 * spec.width;
   return [
     stroke(`M${f(cx - 4)} ${f(m.eyeY + 8)}Q${f(cx - 9)} ${f(tipY - 14)} ${f(cx - w * 0.6)} ${f(tipY - 4)}`, face.shadow, 2.5, 0.6),
-    stroke(`M${f(cx - w)} ${f(tipY)}Q${f(cx - w * 0.4)} ${f(tipY + 7)} ${f(cx)} ${f(tipY + 4)}Q${f(cx + w * 0.4)} ${f(tipY + 7)} ${f(cx + w)} ${f(tipY)}`, face.shadow, 3),
+    stroke(
+      `M${f(cx - w)} ${f(tipY)}Q${f(cx - w * 0.4)} ${f(tipY + 7)} ${f(cx)} ${f(tipY + 4)}Q${f(cx + w * 0.4)} ${f(tipY + 7)} ${f(cx + w)} ${f(tipY)}`,
+      face.shadow,
+      3,
+    ),
   ];
 }
 
@@ -400,15 +529,34 @@ function mouth(def: AvatarDefinition, m: Frame, pose: AvatarPose): { shapes: Sce
     const contents: SceneShape[] = [path(inner, spec.inner ?? DEFAULT_INNER)];
     if (shape.teeth > 0.02) {
       const teethDepth = Math.min(opening * 0.45, 8) + 2;
-      contents.push(path(`M${f(left)} ${f(mouthY - up * 1.4 - 2)}L${f(right)} ${f(mouthY - up * 1.4 - 2)}L${f(right)} ${f(mouthY - up + teethDepth)}L${f(left)} ${f(mouthY - up + teethDepth)}Z`, spec.teeth ?? DEFAULT_TEETH, shape.teeth));
+      contents.push(
+        path(
+          `M${f(left)} ${f(mouthY - up * 1.4 - 2)}L${f(right)} ${f(mouthY - up * 1.4 - 2)}L${f(right)} ${f(mouthY - up + teethDepth)}L${f(left)} ${f(mouthY - up + teethDepth)}Z`,
+          spec.teeth ?? DEFAULT_TEETH,
+          shape.teeth,
+        ),
+      );
     }
     if (shape.tongue > 0.02) {
       const tongueTop = mouthY + down - Math.min(down, 4 + 8 * shape.tongue);
-      contents.push(path(ellipse(cx, tongueTop + halfWidth * 0.3, halfWidth * 0.6, halfWidth * 0.32), spec.tongue ?? DEFAULT_TONGUE, Math.min(1, shape.tongue * 1.2)));
+      contents.push(
+        path(
+          ellipse(cx, tongueTop + halfWidth * 0.3, halfWidth * 0.6, halfWidth * 0.32),
+          spec.tongue ?? DEFAULT_TONGUE,
+          Math.min(1, shape.tongue * 1.2),
+        ),
+      );
     }
     shapes.push({ type: 'clip', clip: inner, shapes: contents });
   } else {
-    shapes.push(stroke(`M${f(left)} ${f(mouthY)}C${f(left + pull)} ${f(mouthY + 1.5)} ${f(right - pull)} ${f(mouthY + 1.5)} ${f(right)} ${f(mouthY)}`, spec.inner ?? DEFAULT_INNER, 2.2, 0.9));
+    shapes.push(
+      stroke(
+        `M${f(left)} ${f(mouthY)}C${f(left + pull)} ${f(mouthY + 1.5)} ${f(right - pull)} ${f(mouthY + 1.5)} ${f(right)} ${f(mouthY)}`,
+        spec.inner ?? DEFAULT_INNER,
+        2.2,
+        0.9,
+      ),
+    );
   }
 
   // Lip highlight on the lower lip.
@@ -424,11 +572,27 @@ function facialHair(def: AvatarDefinition, m: Frame, layer: 'under' | 'over'): S
 
   const mustache = `M${f(cx - 30)} ${f(mouthY - 4)}Q${f(cx - 16)} ${f(mouthY - 20)} ${f(cx)} ${f(mouthY - 14)}Q${f(cx + 16)} ${f(mouthY - 20)} ${f(cx + 30)} ${f(mouthY - 4)}Q${f(cx + 14)} ${f(mouthY - 10)} ${f(cx)} ${f(mouthY - 8)}Q${f(cx - 14)} ${f(mouthY - 10)} ${f(cx - 30)} ${f(mouthY - 4)}Z`;
   // The beard follows the jaw from below the cheekbones and leaves the cheeks bare.
-  const lowerFace = symmetricPath(cx, [cx, mouthY - 16], [
-    [[cx + hw * 0.35, mouthY - 20], [cx + hw * 0.7, cy + hh * 0.3], [cx + hw * 0.97, cy + hh * 0.12]],
-    [[cx + hw * 0.99, cy + hh * 0.42], [cx + hw * jaw * 0.95, cy + hh * 0.6 + jawDrop * 0.4], [cx + hw * jaw * 0.72, cy + hh * 0.84 + jawDrop * 0.7]],
-    [[cx + hw * jaw * 0.5, cy + hh * 1.04 + jawDrop], [cx + hw * 0.22, chin + 8], [cx, chin + 8]],
-  ]);
+  const lowerFace = symmetricPath(
+    cx,
+    [cx, mouthY - 16],
+    [
+      [
+        [cx + hw * 0.35, mouthY - 20],
+        [cx + hw * 0.7, cy + hh * 0.3],
+        [cx + hw * 0.97, cy + hh * 0.12],
+      ],
+      [
+        [cx + hw * 0.99, cy + hh * 0.42],
+        [cx + hw * jaw * 0.95, cy + hh * 0.6 + jawDrop * 0.4],
+        [cx + hw * jaw * 0.72, cy + hh * 0.84 + jawDrop * 0.7],
+      ],
+      [
+        [cx + hw * jaw * 0.5, cy + hh * 1.04 + jawDrop],
+        [cx + hw * 0.22, chin + 8],
+        [cx, chin + 8],
+      ],
+    ],
+  );
   if (layer === 'under') {
     if (style === 'stubble') return [path(lowerFace, color, 0.22)];
     if (style === 'beard') return [path(lowerFace, color, 0.92)];
@@ -475,18 +639,35 @@ export function buildAvatarScene(def: AvatarDefinition, pose: AvatarPose = NEUTR
   const m = measure(def, pose);
   const { face } = def.appearance;
 
-  const headShapes: SceneShape[] = [
-    ...ears(def, m),
-    path(facePath(m, face.jaw), face.skin),
-  ];
+  const headShapes: SceneShape[] = [...ears(def, m), path(facePath(m, face.jaw), face.skin)];
   if (face.cheeks) {
-    headShapes.push(path(ellipse(m.cx - m.hw * 0.56, m.cy + m.hh * 0.26, 20, 12) + ellipse(m.cx + m.hw * 0.56, m.cy + m.hh * 0.26, 20, 12), face.cheeks, 0.35));
+    headShapes.push(
+      path(
+        ellipse(m.cx - m.hw * 0.56, m.cy + m.hh * 0.26, 20, 12) + ellipse(m.cx + m.hw * 0.56, m.cy + m.hh * 0.26, 20, 12),
+        face.cheeks,
+        0.35,
+      ),
+    );
   }
   headShapes.push(...wrinkles(def, m), ...facialHair(def, m, 'under'), ...nose(def, m));
   const mouthParts = mouth(def, m, pose);
-  headShapes.push(...mouthParts.shapes, ...facialHair(def, m, 'over'), ...eyes(def, m, pose), ...brows(def, m, pose), ...hairFront(def, m), ...glasses(def, m));
+  headShapes.push(
+    ...mouthParts.shapes,
+    ...facialHair(def, m, 'over'),
+    ...eyes(def, m, pose),
+    ...brows(def, m, pose),
+    ...hairFront(def, m),
+    ...glasses(def, m),
+  );
 
-  const head = (shapes: SceneShape[]): SceneLayer => ({ dx: pose.headX, dy: pose.headY + pose.breathe, rotate: pose.headTilt, originX: m.cx, originY: m.cy + m.hh, shapes });
+  const head = (shapes: SceneShape[]): SceneLayer => ({
+    dx: pose.headX,
+    dy: pose.headY + pose.breathe,
+    rotate: pose.headTilt,
+    originX: m.cx,
+    originY: m.cy + m.hh,
+    shapes,
+  });
   return {
     size: SCENE_SIZE,
     background: def.appearance.background,

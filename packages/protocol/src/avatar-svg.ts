@@ -16,7 +16,12 @@ function shapeSvg(shape: SceneShape, nextId: () => string): string {
   const attributes = [`d="${escapeXml(shape.d)}"`];
   attributes.push(`fill="${shape.fill ? escapeXml(shape.fill) : 'none'}"`);
   if (shape.stroke) {
-    attributes.push(`stroke="${escapeXml(shape.stroke)}"`, `stroke-width="${shape.strokeWidth ?? 1}"`, 'stroke-linecap="round"', 'stroke-linejoin="round"');
+    attributes.push(
+      `stroke="${escapeXml(shape.stroke)}"`,
+      `stroke-width="${shape.strokeWidth ?? 1}"`,
+      'stroke-linecap="round"',
+      'stroke-linejoin="round"',
+    );
   }
   if (shape.opacity !== undefined && shape.opacity < 1) attributes.push(`opacity="${Math.round(shape.opacity * 1000) / 1000}"`);
   return `<path ${attributes.join(' ')}/>`;

@@ -240,7 +240,10 @@ export class AudioPlayer {
     } catch {
       // Not needed where resume() alone works.
     }
-    void context.resume().then(() => this.onContextState(), (error: unknown) => this.logger.warn('could not resume audio', error));
+    void context.resume().then(
+      () => this.onContextState(),
+      (error: unknown) => this.logger.warn('could not resume audio', error),
+    );
   };
 
   private addGestureListeners(): void {

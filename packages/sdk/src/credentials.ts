@@ -4,8 +4,7 @@
  * (v1 and v2 alike) and never contains ".".
  */
 export type Credential =
-  | { kind: 'ks'; ks: string }
-  | { kind: 'jwt'; token: string; sessionId: string | undefined; expiresAt: number | undefined };
+  { kind: 'ks'; ks: string } | { kind: 'jwt'; token: string; sessionId: string | undefined; expiresAt: number | undefined };
 
 const BASE64URL_PART = /^[A-Za-z0-9_-]+={0,2}$/;
 /** Sanity cap on credential length; real KS strings and session JWTs are well below it. */

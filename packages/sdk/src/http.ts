@@ -24,7 +24,8 @@ export function normalizeBaseUrl(baseUrl: string): string {
   } catch {
     throw new TypeError(`options.baseUrl is not a valid URL: ${JSON.stringify(baseUrl)}`);
   }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new TypeError(`options.baseUrl must be http or https, got ${url.protocol}`);
+  if (url.protocol !== 'http:' && url.protocol !== 'https:')
+    throw new TypeError(`options.baseUrl must be http or https, got ${url.protocol}`);
   return url.href.replace(/\/+$/, '');
 }
 
@@ -33,7 +34,8 @@ export function toWebSocketUrl(streamUrl: string, baseUrl: string): string {
   const url = new URL(streamUrl, `${baseUrl}/`);
   if (url.protocol === 'http:') url.protocol = 'ws:';
   else if (url.protocol === 'https:') url.protocol = 'wss:';
-  if (url.protocol !== 'ws:' && url.protocol !== 'wss:') throw new TypeError(`streamUrl must be a ws, wss, http or https URL, got ${url.protocol}`);
+  if (url.protocol !== 'ws:' && url.protocol !== 'wss:')
+    throw new TypeError(`streamUrl must be a ws, wss, http or https URL, got ${url.protocol}`);
   return url.href;
 }
 
@@ -52,7 +54,12 @@ export class ApiClient {
 
   /** POST a JSON body; resolves with the parsed success envelope. */
   postJson<T>(path: string, body: unknown, auth: Authorization, description: string): Promise<T> {
-    return this.request<T>(path, { method: 'POST', body: JSON.stringify(body ?? {}), headers: { 'Content-Type': 'application/json' } }, auth, description);
+    return this.request<T>(
+      path,
+      { method: 'POST', body: JSON.stringify(body ?? {}), headers: { 'Content-Type': 'application/json' } },
+      auth,
+      description,
+    );
   }
 
   /** POST multipart form data; the browser sets the Content-Type with its boundary. */
@@ -72,7 +79,8 @@ export class ApiClient {
     if (auth) headers.set('Authorization', `${auth.scheme} ${auth.credential}`);
 
     return withRetry((attempt) => this.attempt<T>(url, { ...init, headers }, description, attempt), this.options.retry, {
-      onRetry: (error, retry, delayMs) => this.options.logger.info(`${description} failed (${describe(error)}); retry ${retry} in ${delayMs} ms`),
+      onRetry: (error, retry, delayMs) =>
+        this.options.logger.info(`${description} failed (${describe(error)}); retry ${retry} in ${delayMs} ms`),
     });
   }
 
@@ -88,14 +96,18 @@ export class ApiClient {
       text = await response.text();
     } catch (error) {
       const timedOut = controller.signal.aborted;
-      throw new AvatarNetworkError(timedOut ? `${description} timed out after ${REQUEST_TIMEOUT_MS} ms` : `${description} failed: network error`, { cause: error });
+      throw new AvatarNetworkError(
+        timedOut ? `${description} timed out after ${REQUEST_TIMEOUT_MS} ms` : `${description} failed: network error`,
+        { cause: error },
+      );
     } finally {
       clearTimeout(timer);
     }
 
     const body = parseBody(text);
     if (!response.ok || body?.success === false) {
-      const message = typeof body?.error === 'string' && body.error !== '' ? body.error : `${description} failed with HTTP ${response.status}`;
+      const message =
+        typeof body?.error === 'string' && body.error !== '' ? body.error : `${description} failed with HTTP ${response.status}`;
       const code = typeof body?.code === 'string' ? body.code : undefined;
       throw new AvatarApiError(message, response.status, code);
     }

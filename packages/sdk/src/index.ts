@@ -1,6 +1,12 @@
 /** Orator browser SDK: the KalturaAvatarSession API, drawing a lip-synced avatar and playing its speech. */
 export { KalturaAvatarSession, KEEP_ALIVE_INTERVAL_MS } from './session.js';
-export type { KalturaAvatarSessionOptions, CreateSessionOptions, InitSessionParams, SayTextOptions, AttachAvatarOptions } from './session.js';
+export type {
+  KalturaAvatarSessionOptions,
+  CreateSessionOptions,
+  InitSessionParams,
+  SayTextOptions,
+  AttachAvatarOptions,
+} from './session.js';
 export { SessionState, ConnectionState } from './states.js';
 export type { AvatarSessionEvents, AvatarErrorEvent, TurnStartEvent, TurnEndEvent, VisemeEvent } from './events.js';
 export type { AvatarSessionDebug, DebugFrame } from './view.js';

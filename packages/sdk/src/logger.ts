@@ -16,8 +16,10 @@ export interface Logger {
 
 export function createLogger(level: LogLevel, sink: Pick<Console, LogLevel> = console): Logger {
   const threshold = RANK[level];
-  const write = (at: LogLevel) => (message: string, ...details: unknown[]): void => {
-    if (RANK[at] >= threshold) sink[at](`[orator-sdk] ${message}`, ...details);
-  };
+  const write =
+    (at: LogLevel) =>
+    (message: string, ...details: unknown[]): void => {
+      if (RANK[at] >= threshold) sink[at](`[orator-sdk] ${message}`, ...details);
+    };
   return { debug: write('debug'), info: write('info'), warn: write('warn'), error: write('error') };
 }

@@ -109,7 +109,8 @@ export class AvatarCanvas {
     ]);
     const byUrl = new Map(unique.map((url, i) => [url, mouthList[i] as HTMLImageElement]));
     const mouths = new Map<Viseme, HTMLImageElement>();
-    for (const [viseme, url] of Object.entries(def.mouthImages) as Array<[Viseme, string]>) mouths.set(viseme, byUrl.get(url) as HTMLImageElement);
+    for (const [viseme, url] of Object.entries(def.mouthImages) as Array<[Viseme, string]>)
+      mouths.set(viseme, byUrl.get(url) as HTMLImageElement);
 
     this.avatar = { kind: 'image', loaded: { def, portrait: portrait as HTMLImageElement, mouths, blink } };
   }

@@ -68,7 +68,11 @@ export interface RetryOptions {
 export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Run `operation` up to `config.maxAttempts` times, waiting the backoff delay between attempts. */
-export async function withRetry<T>(operation: (attempt: number) => Promise<T>, config: RetryConfig, options: RetryOptions = {}): Promise<T> {
+export async function withRetry<T>(
+  operation: (attempt: number) => Promise<T>,
+  config: RetryConfig,
+  options: RetryOptions = {},
+): Promise<T> {
   const retryable = options.isRetryable ?? isRetryableError;
   const wait = options.sleep ?? sleep;
 

@@ -88,10 +88,12 @@ export class KalturaAvatarSession {
   constructor(apiKeyOrToken?: string | KalturaAvatarSessionOptions, options?: KalturaAvatarSessionOptions) {
     const resolvedOptions = typeof apiKeyOrToken === 'object' && apiKeyOrToken !== null ? apiKeyOrToken : options;
     const credential = typeof apiKeyOrToken === 'string' ? apiKeyOrToken : undefined;
-    if (!resolvedOptions || typeof resolvedOptions !== 'object') throw new TypeError('options with baseUrl are required: new KalturaAvatarSession(token, { baseUrl })');
+    if (!resolvedOptions || typeof resolvedOptions !== 'object')
+      throw new TypeError('options with baseUrl are required: new KalturaAvatarSession(token, { baseUrl })');
 
     const level = resolvedOptions.logLevel ?? 'info';
-    if (!isLogLevel(level)) throw new TypeError(`options.logLevel must be 'debug', 'info', 'warn' or 'error', got ${JSON.stringify(level)}`);
+    if (!isLogLevel(level))
+      throw new TypeError(`options.logLevel must be 'debug', 'info', 'warn' or 'error', got ${JSON.stringify(level)}`);
     this.logger = createLogger(level);
     this.retry = resolveRetryConfig(resolvedOptions.retryConfig);
     this.api = new ApiClient({ baseUrl: normalizeBaseUrl(resolvedOptions.baseUrl), retry: this.retry, logger: this.logger });
@@ -104,7 +106,8 @@ export class KalturaAvatarSession {
       } else {
         this.token = parsed.token;
         this.sessionId = parsed.sessionId;
-        if (!parsed.sessionId) this.logger.warn('the session token has no sub claim; call initSession({ sessionId, token }) before attachAvatar');
+        if (!parsed.sessionId)
+          this.logger.warn('the session token has no sub claim; call initSession({ sessionId, token }) before attachAvatar');
       }
     }
   }
@@ -140,15 +143,26 @@ export class KalturaAvatarSession {
   async createSession(options: CreateSessionOptions): Promise<{ sessionId: string; token: string }> {
     const avatarId = requireString(options?.avatarId, 'avatarId');
     if (options.voiceId !== undefined) requireString(options.voiceId, 'voiceId');
-    if (!this.ks) throw new AvatarStateError('createSession needs a KS: pass it as the first constructor argument, or create the session on your backend and call initSession', 'NO_KS');
-    if (this.state !== SessionState.IDLE && this.state !== SessionState.ERROR) throw new AvatarStateError(`createSession cannot run in state ${this.state}`);
+    if (!this.ks)
+      throw new AvatarStateError(
+        'createSession needs a KS: pass it as the first constructor argument, or create the session on your backend and call initSession',
+        'NO_KS',
+      );
+    if (this.state !== SessionState.IDLE && this.state !== SessionState.ERROR)
+      throw new AvatarStateError(`createSession cannot run in state ${this.state}`);
 
     this.setState(SessionState.CREATING);
     const body = { visualConfig: { avatarId }, ...(options.voiceId ? { voiceConfig: { id: options.voiceId } } : {}) };
     let response: CreateSessionResponse;
     try {
-      response = await this.api.postJson<CreateSessionResponse>('/v1/avatar-session', body, { scheme: 'KS', credential: this.ks }, 'create session');
-      if (typeof response.sessionId !== 'string' || typeof response.token !== 'string') throw new AvatarApiError('create session returned no sessionId or token', 500, 'INVALID_RESPONSE');
+      response = await this.api.postJson<CreateSessionResponse>(
+        '/v1/avatar-session',
+        body,
+        { scheme: 'KS', credential: this.ks },
+        'create session',
+      );
+      if (typeof response.sessionId !== 'string' || typeof response.token !== 'string')
+        throw new AvatarApiError('create session returned no sessionId or token', 500, 'INVALID_RESPONSE');
     } catch (error) {
       this.reportError(error);
       this.setState(SessionState.ERROR);
@@ -169,7 +183,8 @@ export class KalturaAvatarSession {
   async initSession(params: InitSessionParams, options: { videoContainerId?: string } = {}): Promise<void> {
     const sessionId = requireString(params?.sessionId, 'sessionId');
     const token = requireString(params?.token, 'token', 16 * 1024);
-    if (this.state === SessionState.ENDED) throw new AvatarStateError('the session has ended; create a new KalturaAvatarSession', 'SESSION_ENDED');
+    if (this.state === SessionState.ENDED)
+      throw new AvatarStateError('the session has ended; create a new KalturaAvatarSession', 'SESSION_ENDED');
 
     this.sessionId = sessionId;
     this.token = token;
@@ -184,7 +199,8 @@ export class KalturaAvatarSession {
   async attachAvatar(container: string | HTMLElement, options: AttachAvatarOptions = {}): Promise<void> {
     const { sessionId, token } = this.requireSession();
     const element = typeof container === 'string' ? document.getElementById(container) : container;
-    if (!element) throw new AvatarStateError(`no element with id ${JSON.stringify(container)} to attach the avatar to`, 'CONTAINER_NOT_FOUND');
+    if (!element)
+      throw new AvatarStateError(`no element with id ${JSON.stringify(container)} to attach the avatar to`, 'CONTAINER_NOT_FOUND');
 
     this.becomeReady();
     this.detachAvatar();
@@ -202,8 +218,14 @@ export class KalturaAvatarSession {
 
     let init: InitClientResponse;
     try {
-      init = await this.api.postJson<InitClientResponse>(`/v1/avatar-session/${encodeURIComponent(sessionId)}/init-client`, {}, this.bearer(), 'init client');
-      if (typeof init.streamUrl !== 'string' || init.streamUrl === '') throw new AvatarApiError('init-client returned no streamUrl; this server has no viewer stream', 500, 'NO_STREAM_URL');
+      init = await this.api.postJson<InitClientResponse>(
+        `/v1/avatar-session/${encodeURIComponent(sessionId)}/init-client`,
+        {},
+        this.bearer(),
+        'init client',
+      );
+      if (typeof init.streamUrl !== 'string' || init.streamUrl === '')
+        throw new AvatarApiError('init-client returned no streamUrl; this server has no viewer stream', 500, 'NO_STREAM_URL');
     } catch (error) {
       this.handleCallError(error);
       throw error;
@@ -247,7 +269,8 @@ export class KalturaAvatarSession {
     stream?.close();
     this.view?.destroy();
     this.view = undefined;
-    if (this.connection === ConnectionState.CONNECTED || this.connection === ConnectionState.CONNECTING) this.setConnection(ConnectionState.DISCONNECTED);
+    if (this.connection === ConnectionState.CONNECTED || this.connection === ConnectionState.CONNECTING)
+      this.setConnection(ConnectionState.DISCONNECTED);
   }
 
   // Control calls
@@ -257,7 +280,8 @@ export class KalturaAvatarSession {
     if (typeof text !== 'string' || text.trim() === '') throw new AvatarSdkError('text is required', 'INVALID_ARGUMENT');
     if (text.length > MAX_TEXT_CHARS) throw new AvatarSdkError(`text must be at most ${MAX_TEXT_CHARS} characters`, 'INVALID_ARGUMENT');
     if (options.turnId !== undefined) requireString(options.turnId, 'turnId');
-    if (options.isFinal !== undefined && typeof options.isFinal !== 'boolean') throw new AvatarSdkError('isFinal must be a boolean', 'INVALID_ARGUMENT');
+    if (options.isFinal !== undefined && typeof options.isFinal !== 'boolean')
+      throw new AvatarSdkError('isFinal must be a boolean', 'INVALID_ARGUMENT');
     const { sessionId } = this.requireSession();
 
     // A generated turnId plus seq makes a retried request idempotent on the server.
@@ -282,14 +306,17 @@ export class KalturaAvatarSession {
     if (audio instanceof Blob) blob = audio;
     else if (audio instanceof ArrayBuffer) blob = new Blob([audio], { type: sniffAudioType(audio) });
     else throw new AvatarSdkError('audio must be a Blob or an ArrayBuffer', 'INVALID_ARGUMENT');
-    if (blob.size === 0 || blob.size > MAX_AUDIO_BYTES) throw new AvatarSdkError(`audio must be 1 byte to ${MAX_AUDIO_BYTES} bytes, got ${blob.size}`, 'INVALID_ARGUMENT');
+    if (blob.size === 0 || blob.size > MAX_AUDIO_BYTES)
+      throw new AvatarSdkError(`audio must be 1 byte to ${MAX_AUDIO_BYTES} bytes, got ${blob.size}`, 'INVALID_ARGUMENT');
     const { sessionId } = this.requireSession();
 
     const form = new FormData();
     form.append('turnId', turnId);
     form.append('duration', String(duration));
     form.append('audio', blob, /wav/.test(blob.type) ? 'audio.wav' : 'audio.mp3');
-    await this.call(() => this.api.postForm(`/v1/avatar-session/${encodeURIComponent(sessionId)}/say-audio`, form, this.bearer(), 'say audio'));
+    await this.call(() =>
+      this.api.postForm(`/v1/avatar-session/${encodeURIComponent(sessionId)}/say-audio`, form, this.bearer(), 'say audio'),
+    );
   }
 
   /** Stop the current speech at once and clear the queue. Local playback stops before the server responds. */
@@ -298,7 +325,10 @@ export class KalturaAvatarSession {
     this.view?.stopSpeech();
     this.chunkSeq.clear();
     const response = await this.control<InterruptResponse>(sessionId, 'interrupt', {});
-    return { interruptedTurn: response.interruptedTurn, droppedTurnIds: Array.isArray(response.droppedTurnIds) ? response.droppedTurnIds : [] };
+    return {
+      interruptedTurn: response.interruptedTurn,
+      droppedTurnIds: Array.isArray(response.droppedTurnIds) ? response.droppedTurnIds : [],
+    };
   }
 
   /** End the session on the server and release the stream, audio and canvas. Safe to call twice. */
@@ -331,9 +361,13 @@ export class KalturaAvatarSession {
   // Internals
 
   private requireSession(): { sessionId: string; token: string } {
-    if (this.state === SessionState.ENDED) throw new AvatarStateError('the session has ended; create a new KalturaAvatarSession', 'SESSION_ENDED');
+    if (this.state === SessionState.ENDED)
+      throw new AvatarStateError('the session has ended; create a new KalturaAvatarSession', 'SESSION_ENDED');
     if (!this.sessionId || !this.token) {
-      throw new AvatarStateError('no session: pass the session token to the constructor, or call initSession or createSession first', 'NO_SESSION');
+      throw new AvatarStateError(
+        'no session: pass the session token to the constructor, or call initSession or createSession first',
+        'NO_SESSION',
+      );
     }
     return { sessionId: this.sessionId, token: this.token };
   }
@@ -343,7 +377,9 @@ export class KalturaAvatarSession {
   }
 
   private control<T>(sessionId: string, action: string, body: unknown): Promise<T> {
-    return this.call(() => this.api.postJson<T>(`/v1/avatar-session/${encodeURIComponent(sessionId)}/${action}`, body, this.bearer(), action));
+    return this.call(() =>
+      this.api.postJson<T>(`/v1/avatar-session/${encodeURIComponent(sessionId)}/${action}`, body, this.bearer(), action),
+    );
   }
 
   private async call<T>(operation: () => Promise<T>): Promise<T> {
@@ -409,7 +445,8 @@ export class KalturaAvatarSession {
       await this.api.postJson(`/v1/avatar-session/${encodeURIComponent(this.sessionId)}/keep-alive`, {}, this.bearer(), 'keep-alive');
     } catch (error) {
       this.handleCallError(error);
-      if (error instanceof AvatarApiError && (error.status === 401 || error.status === 403 || error.status === 404)) this.setState(SessionState.ERROR);
+      if (error instanceof AvatarApiError && (error.status === 401 || error.status === 403 || error.status === 404))
+        this.setState(SessionState.ERROR);
     }
   }
 

@@ -3,13 +3,7 @@
  * session token as the first message (never in the URL), parses server messages, decodes binary
  * audio frames, replies to heartbeats and reconnects with backoff after a drop.
  */
-import {
-  STREAM_PROTOCOL_VERSION,
-  StreamCloseCode,
-  decodeAudioFrame,
-  type ReadyMessage,
-  type ServerMessage,
-} from '@orator/protocol';
+import { STREAM_PROTOCOL_VERSION, StreamCloseCode, decodeAudioFrame, type ReadyMessage, type ServerMessage } from '@orator/protocol';
 import { AvatarStreamError } from './errors.js';
 import type { Logger } from './logger.js';
 import { backoffDelay, type RetryConfig } from './retry.js';
@@ -180,7 +174,10 @@ export class StreamConnection {
     this.attempts += 1;
     const maxAttempts = Math.max(this.options.retry.maxAttempts, MIN_RECONNECT_ATTEMPTS);
     if (this.attempts > maxAttempts) {
-      this.stop(new AvatarStreamError(`the viewer stream could not reconnect after ${maxAttempts} attempts`, 'STREAM_RECONNECT_FAILED', code), code);
+      this.stop(
+        new AvatarStreamError(`the viewer stream could not reconnect after ${maxAttempts} attempts`, 'STREAM_RECONNECT_FAILED', code),
+        code,
+      );
       return;
     }
 

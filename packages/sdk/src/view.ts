@@ -130,7 +130,10 @@ export class AvatarView {
         if (this.loadingAvatarId === avatarId) this.avatar = def;
       } catch (error) {
         this.options.logger.warn(`avatar ${avatarId} could not be loaded`, error);
-        this.options.emit('error', { message: `avatar ${avatarId} could not be loaded: ${error instanceof Error ? error.message : String(error)}`, code: 'AVATAR_LOAD_FAILED' });
+        this.options.emit('error', {
+          message: `avatar ${avatarId} could not be loaded: ${error instanceof Error ? error.message : String(error)}`,
+          code: 'AVATAR_LOAD_FAILED',
+        });
       } finally {
         if (this.loadingAvatarId === avatarId) this.loadingAvatarId = undefined;
       }
@@ -155,7 +158,12 @@ export class AvatarView {
       case 'turn-end':
         this.timeline(message.turnId, message.turnNumber).durationMs = message.durationMs;
         if (message.reason === 'interrupted') this.audio.stopAll(message.turnNumber);
-        this.options.emit('turnEnd', { turnId: message.turnId, turnNumber: message.turnNumber, reason: message.reason, durationMs: message.durationMs });
+        this.options.emit('turnEnd', {
+          turnId: message.turnId,
+          turnNumber: message.turnNumber,
+          reason: message.reason,
+          durationMs: message.durationMs,
+        });
         break;
       case 'interrupted':
         this.stopSpeech();
@@ -237,7 +245,11 @@ export class AvatarView {
     this.lastSample = sample;
 
     const wallSeconds = performance.now() / 1000;
-    const pose = this.idle.pose(wallSeconds, sample.viseme !== 'sil' || (playing !== undefined && this.speakingTurn !== undefined), sample.shape);
+    const pose = this.idle.pose(
+      wallSeconds,
+      sample.viseme !== 'sil' || (playing !== undefined && this.speakingTurn !== undefined),
+      sample.shape,
+    );
     this.renderer?.draw(pose, sample);
 
     const audioTime = playing?.now ?? this.audio.now();
@@ -247,7 +259,14 @@ export class AvatarView {
       this.options.emit('viseme', { viseme: sample.viseme, mouth: sample.shape, turnId: timeline?.turnId, turnMs: playing?.ms, audioTime });
     }
 
-    this.frames.push({ time: wallSeconds * 1000, audioTime, turnNumber: playing?.turnNumber, turnMs: playing?.ms, viseme: sample.viseme, mouthOpen: sample.shape.jawOpen });
+    this.frames.push({
+      time: wallSeconds * 1000,
+      audioTime,
+      turnNumber: playing?.turnNumber,
+      turnMs: playing?.ms,
+      viseme: sample.viseme,
+      mouthOpen: sample.shape.jawOpen,
+    });
     if (this.frames.length > DEBUG_FRAMES) this.frames.splice(0, this.frames.length - DEBUG_FRAMES);
 
     this.scheduleFrame();
@@ -277,6 +296,8 @@ export class AvatarView {
   }
 
   private debugApi(): AvatarSessionDebug {
+    // The getters below run with `this` bound to the returned object, so they reach the view by name.
+    // eslint-disable-next-line @typescript-eslint/no-this-alias
     const view = this;
     return {
       get analyser() {

@@ -48,7 +48,9 @@ test('catalog has six distinct vector avatars', () => {
 });
 
 test('image avatar files exist', () => {
-  const images = files.map((name) => parseAvatarDefinition(load(name))).filter((d): d is Extract<AnyAvatarDefinition, { kind: 'image' }> => d.kind === 'image');
+  const images = files
+    .map((name) => parseAvatarDefinition(load(name)))
+    .filter((d): d is Extract<AnyAvatarDefinition, { kind: 'image' }> => d.kind === 'image');
   assert.ok(images.length >= 1);
   for (const def of images) {
     const urls = [def.portrait.url, ...Object.values(def.mouthImages), ...(def.blink ? [def.blink.url] : [])];
@@ -101,7 +103,15 @@ test('invalid definitions list every problem', () => {
     mouthShapes: { XX: {}, aa: { jawOpen: 2, width: 1, lipRound: 0, teeth: 0, tongue: 0 } },
   });
   const paths = issues.map((issue) => issue.split(' ')[0]);
-  for (const path of ['id', 'defaultVoiceId', 'appearance.face.width', 'appearance.face.skin', 'appearance.hair.style', 'mouthShapes.XX', 'mouthShapes.aa.jawOpen']) {
+  for (const path of [
+    'id',
+    'defaultVoiceId',
+    'appearance.face.width',
+    'appearance.face.skin',
+    'appearance.hair.style',
+    'mouthShapes.XX',
+    'mouthShapes.aa.jawOpen',
+  ]) {
     assert.ok(paths.includes(path), `missing issue for ${path}: ${issues.join(' | ')}`);
   }
 });
@@ -133,7 +143,10 @@ test('image URLs must be safe', () => {
 test('mouth rectangle must fit the portrait', () => {
   const raw = load('bolt.json') as Record<string, unknown>;
   const issues = parseIssues({ ...raw, mouthRect: { x: 500, y: 10, width: 100, height: 20 } });
-  assert.ok(issues.some((issue) => issue.startsWith('mouthRect must lie inside')), issues.join('; '));
+  assert.ok(
+    issues.some((issue) => issue.startsWith('mouthRect must lie inside')),
+    issues.join('; '),
+  );
 });
 
 test('image avatar needs all fifteen mouths', () => {

@@ -7,7 +7,10 @@ const jwt = (payload: Record<string, unknown>, header: Record<string, unknown> =
   `${b64url(header)}.${b64url(payload)}.c2lnbmF0dXJl`;
 
 // A v2 KS: "v2|" + partner id + "|" + encrypted bytes, URL-safe base64 with "=" padding kept.
-const ksV2 = Buffer.concat([Buffer.from('v2|12345|'), Buffer.alloc(48, 7)]).toString('base64').replace(/\+/g, '-').replace(/\//g, '_');
+const ksV2 = Buffer.concat([Buffer.from('v2|12345|'), Buffer.alloc(48, 7)])
+  .toString('base64')
+  .replace(/\+/g, '-')
+  .replace(/\//g, '_');
 // A v1 KS: base64("<sha1 hex>|<info>").
 const ksV1 = Buffer.from('0123456789abcdef0123456789abcdef01234567|12345;12345;1999999999;2;1234;user;privileges').toString('base64');
 

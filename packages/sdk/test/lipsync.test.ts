@@ -90,9 +90,22 @@ const segment = (index: number, startMs: number, durationMs: number, visemes: Vi
 
 test('timeline merges segments in index order', () => {
   const timeline = new TurnTimeline('t1', 3);
-  timeline.addSegment(segment(1, 500, 400, [{ viseme: 'E', startMs: 500 }, { viseme: 'sil', startMs: 850 }]));
-  timeline.addSegment(segment(0, 0, 500, [{ viseme: 'PP', startMs: 0 }, { viseme: 'aa', startMs: 120 }]));
-  assert.deepEqual(timeline.cues.map((c) => c.viseme), ['PP', 'aa', 'E', 'sil']);
+  timeline.addSegment(
+    segment(1, 500, 400, [
+      { viseme: 'E', startMs: 500 },
+      { viseme: 'sil', startMs: 850 },
+    ]),
+  );
+  timeline.addSegment(
+    segment(0, 0, 500, [
+      { viseme: 'PP', startMs: 0 },
+      { viseme: 'aa', startMs: 120 },
+    ]),
+  );
+  assert.deepEqual(
+    timeline.cues.map((c) => c.viseme),
+    ['PP', 'aa', 'E', 'sil'],
+  );
   assert.equal(timeline.endMs, 900);
 });
 

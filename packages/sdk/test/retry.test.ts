@@ -12,10 +12,19 @@ test('backoff grows by the multiplier and caps', () => {
 });
 
 test('backoff jitter stays within 20 percent', () => {
-  assert.equal(backoffDelay(config, 2, () => 0), 240);
-  assert.equal(backoffDelay(config, 2, () => 1), 360);
+  assert.equal(
+    backoffDelay(config, 2, () => 0),
+    240,
+  );
+  assert.equal(
+    backoffDelay(config, 2, () => 1),
+    360,
+  );
   // The cap still applies with upward jitter.
-  assert.equal(backoffDelay(config, 5, () => 1), 1000);
+  assert.equal(
+    backoffDelay(config, 5, () => 1),
+    1000,
+  );
 });
 
 test('retry config defaults and validation', () => {
@@ -60,10 +69,14 @@ test('withRetry retries 5xx with the schedule', async () => {
 test('withRetry never retries 4xx', async () => {
   let calls = 0;
   await assert.rejects(
-    withRetry(async () => {
-      calls++;
-      throw new AvatarApiError('Insufficient permissions', 403);
-    }, config, { sleep: async () => {} }),
+    withRetry(
+      async () => {
+        calls++;
+        throw new AvatarApiError('Insufficient permissions', 403);
+      },
+      config,
+      { sleep: async () => {} },
+    ),
     (error: unknown) => error instanceof AvatarApiError && error.status === 403,
   );
   assert.equal(calls, 1);
@@ -72,10 +85,14 @@ test('withRetry never retries 4xx', async () => {
 test('withRetry stops after maxAttempts', async () => {
   let calls = 0;
   await assert.rejects(
-    withRetry(async () => {
-      calls++;
-      throw new AvatarNetworkError('offline');
-    }, { ...config, maxAttempts: 4 }, { sleep: async () => {} }),
+    withRetry(
+      async () => {
+        calls++;
+        throw new AvatarNetworkError('offline');
+      },
+      { ...config, maxAttempts: 4 },
+      { sleep: async () => {} },
+    ),
     AvatarNetworkError,
   );
   assert.equal(calls, 4);

@@ -1,6 +1,6 @@
 // Demo page of Orator. It follows the reference integration: this page requests sessions and
 // speech from its backend (/api/avatar/*), and the SDK shows the avatar with the session token.
-// The backend keeps the KS, so the page never sees it.
+// The backend keeps the KS, which never reaches the page.
 
 const SDK_URL = new URL('sdk/orator-sdk.js', document.baseURI).href;
 const API_BASE = new URL('api/avatar/', document.baseURI).href;
@@ -411,7 +411,7 @@ async function streamAnswer() {
 
 function splitIntoChunks(text) {
   const chunks = [];
-  for (let index = 0; index < text.length; ) {
+  for (let index = 0; index < text.length;) {
     const size = 3 + Math.floor(Math.random() * 12);
     chunks.push(text.slice(index, index + size));
     index += size;
@@ -435,7 +435,10 @@ async function interrupt() {
   try {
     const result = await demo.session.interrupt();
     const dropped = result.droppedTurnIds.length;
-    logEvent('interrupt', `${result.interruptedTurn?.turnId ?? 'nothing speaking'}; ${dropped} queued turn${dropped === 1 ? '' : 's'} dropped`);
+    logEvent(
+      'interrupt',
+      `${result.interruptedTurn?.turnId ?? 'nothing speaking'}; ${dropped} queued turn${dropped === 1 ? '' : 's'} dropped`,
+    );
   } catch (error) {
     logEvent('error', `interrupt: ${error.message}`);
   }

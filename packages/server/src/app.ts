@@ -55,10 +55,23 @@ export interface OratorServer {
 }
 
 // Log lines never contain credentials: Authorization is redacted and query strings are cut from URLs.
-const REDACT_PATHS = ['req.headers.authorization', 'headers.authorization', 'token', 'ks', 'secret', 'adminSecret', 'adminSecrets', '*.token', '*.ks', '*.secret'];
+const REDACT_PATHS = [
+  'req.headers.authorization',
+  'headers.authorization',
+  'token',
+  'ks',
+  'secret',
+  'adminSecret',
+  'adminSecrets',
+  '*.token',
+  '*.ks',
+  '*.secret',
+];
 
 export function createEngine(config: OratorConfig, logger?: SpeechLogger): SpeechEngine {
-  return config.speechEngine === 'test' ? new TestSpeechEngine() : new EspeakEngine({ poolSize: config.speechWorkers, ...(logger ? { logger } : {}) });
+  return config.speechEngine === 'test'
+    ? new TestSpeechEngine()
+    : new EspeakEngine({ poolSize: config.speechWorkers, ...(logger ? { logger } : {}) });
 }
 
 /** Build a server with every route and service wired; nothing listens until `listen()`. */
@@ -98,13 +111,31 @@ export async function buildServer(config: OratorConfig, options: BuildOptions): 
   });
   const sweeper = new Sweeper(store, sessions, log, options.sweepIntervalMs ?? 1_000);
 
-  const context: AppContext = { config, nodeId, partners: options.partners, store, bus, auth, sessions, speech, engine, catalog, metrics, hub };
+  const context: AppContext = {
+    config,
+    nodeId,
+    partners: options.partners,
+    store,
+    bus,
+    auth,
+    sessions,
+    speech,
+    engine,
+    catalog,
+    metrics,
+    hub,
+  };
   let ready = false;
 
   registerEnvelope(app);
   acceptEmptyJson(app);
   // Pages on other origins call the API with the session token; no cookies are involved.
-  await app.register(cors, { origin: config.corsOrigins, methods: ['GET', 'POST'], allowedHeaders: ['authorization', 'content-type'], maxAge: 600 });
+  await app.register(cors, {
+    origin: config.corsOrigins,
+    methods: ['GET', 'POST'],
+    allowedHeaders: ['authorization', 'content-type'],
+    maxAge: 600,
+  });
 
   app.addHook('onResponse', async (request, reply) => {
     const route = request.routeOptions.url ?? 'unmatched';

@@ -145,9 +145,13 @@ function readCorsOrigins(env: Env): true | string[] {
   const raw = env.ORATOR_CORS_ORIGINS?.trim();
   if (!raw || raw === '*') return true;
 
-  const origins = raw.split(',').map((origin) => origin.trim()).filter(Boolean);
+  const origins = raw
+    .split(',')
+    .map((origin) => origin.trim())
+    .filter(Boolean);
   for (const origin of origins) {
-    if (!/^https?:\/\/[^/\s]+$/.test(origin)) throw new ConfigError(`ORATOR_CORS_ORIGINS entries must look like https://app.example.com, got "${origin}"`);
+    if (!/^https?:\/\/[^/\s]+$/.test(origin))
+      throw new ConfigError(`ORATOR_CORS_ORIGINS entries must look like https://app.example.com, got "${origin}"`);
   }
   return origins;
 }

@@ -20,7 +20,13 @@ async function main(): Promise<void> {
   if (partners.length === 0) {
     const partner = createDevelopmentPartner();
     partners = [partner];
-    devKs = mintKs({ partnerId: partner.id, adminSecret: partner.adminSecrets[0]!, type: 2, userId: 'orator-dev', expirySeconds: DEV_KS_EXPIRY_S });
+    devKs = mintKs({
+      partnerId: partner.id,
+      adminSecret: partner.adminSecrets[0]!,
+      type: 2,
+      userId: 'orator-dev',
+      expirySeconds: DEV_KS_EXPIRY_S,
+    });
   }
 
   const server = await buildServer(config, {

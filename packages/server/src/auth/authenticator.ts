@@ -109,7 +109,11 @@ export class Authenticator {
 
   /** Seconds until the client address may authenticate again, or 0 when it may now. */
   async retryAfterSeconds(request: FastifyRequest): Promise<number> {
-    const verdict = await this.store.peekRateLimit(addressKey(request), this.limits.authFailuresPerAddress, this.limits.authFailureWindowMs);
+    const verdict = await this.store.peekRateLimit(
+      addressKey(request),
+      this.limits.authFailuresPerAddress,
+      this.limits.authFailureWindowMs,
+    );
     return verdict.allowed ? 0 : verdict.retryAfterSeconds;
   }
 
@@ -120,7 +124,11 @@ export class Authenticator {
   }
 
   private async rejectIfThrottled(request: FastifyRequest): Promise<void> {
-    const verdict = await this.store.peekRateLimit(addressKey(request), this.limits.authFailuresPerAddress, this.limits.authFailureWindowMs);
+    const verdict = await this.store.peekRateLimit(
+      addressKey(request),
+      this.limits.authFailuresPerAddress,
+      this.limits.authFailureWindowMs,
+    );
     if (!verdict.allowed) {
       request.log.warn({ reason: 'address_throttled' }, 'authentication throttled');
       throw Errors.tooManyRequests('Too many failed authentication attempts; retry later', 'AUTH_THROTTLED', verdict.retryAfterSeconds);
@@ -156,7 +164,11 @@ export class Authenticator {
     if (partnerId !== undefined && this.partners.get(partnerId)) {
       const byPartner = await this.store.hitRateLimit(`authfail:partner:${partnerId}`, this.limits.authFailuresPerPartner, windowMs);
       if (!byPartner.allowed) {
-        throw Errors.tooManyRequests('Too many failed authentication attempts for this partner; retry later', 'AUTH_THROTTLED', byPartner.retryAfterSeconds);
+        throw Errors.tooManyRequests(
+          'Too many failed authentication attempts for this partner; retry later',
+          'AUTH_THROTTLED',
+          byPartner.retryAfterSeconds,
+        );
       }
     }
     if (!byAddress.allowed) {

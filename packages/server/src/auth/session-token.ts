@@ -15,7 +15,10 @@ export interface SessionTokenClaims {
 }
 
 export class TokenError extends Error {
-  constructor(readonly code: 'TOKEN_INVALID' | 'TOKEN_EXPIRED' | 'TOKEN_UNKNOWN_KEY', message: string) {
+  constructor(
+    readonly code: 'TOKEN_INVALID' | 'TOKEN_EXPIRED' | 'TOKEN_UNKNOWN_KEY',
+    message: string,
+  ) {
     super(message);
     this.name = 'TokenError';
   }

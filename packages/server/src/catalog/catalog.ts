@@ -1,7 +1,13 @@
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { extname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseAvatarDefinition, renderAvatarSvg, type AnyAvatarDefinition, type VisualCatalogItem, type VoiceCatalogItem } from '@orator/protocol';
+import {
+  parseAvatarDefinition,
+  renderAvatarSvg,
+  type AnyAvatarDefinition,
+  type VisualCatalogItem,
+  type VoiceCatalogItem,
+} from '@orator/protocol';
 import type { SpeechEngine, VoiceInfo } from '../speech/index.js';
 
 /** Folder of the built-in avatars: one JSON file each, so adding an avatar needs no code. */
@@ -147,7 +153,8 @@ async function loadAssets(dir: string): Promise<Map<string, AvatarAsset>> {
     const path = join(dir, name);
     const info = await stat(path);
     if (!info.isFile()) continue;
-    if (info.size > MAX_ASSET_BYTES) throw new CatalogError(`avatar image ${path} is ${info.size} bytes; the maximum is ${MAX_ASSET_BYTES}`);
+    if (info.size > MAX_ASSET_BYTES)
+      throw new CatalogError(`avatar image ${path} is ${info.size} bytes; the maximum is ${MAX_ASSET_BYTES}`);
     assets.set(name, { bytes: await readFile(path), contentType });
   }
   return assets;

@@ -13,7 +13,12 @@ export interface ParsedArguments {
 export function parseCommandArguments(args: string[], options: Options, maxPositionals: number): ParsedArguments {
   let parsed: ParsedArguments;
   try {
-    parsed = parseArgs({ args, options: { ...options, help: { type: 'boolean', short: 'h' } }, allowPositionals: true, strict: true }) as ParsedArguments;
+    parsed = parseArgs({
+      args,
+      options: { ...options, help: { type: 'boolean', short: 'h' } },
+      allowPositionals: true,
+      strict: true,
+    }) as ParsedArguments;
   } catch (error) {
     throw new UsageError(error instanceof Error ? error.message : String(error));
   }

@@ -72,7 +72,9 @@ export function runPartnerAdd(args: string[], io: CliIo): number {
   io.stdout.write(`Added partner ${id} (${JSON.stringify(name)}) to ${file}\n`);
   io.stdout.write(`Partner id:    ${id}\n`);
   io.stdout.write(`Admin secret:  ${secret}\n`);
-  io.stderr.write('Store the admin secret now, for example in a password manager. It is shown only this once,\nand anyone who has it can mint a KS for this partner.\n');
+  io.stderr.write(
+    'Store the admin secret now, for example in a password manager. It is shown only this once,\nand anyone who has it can mint a KS for this partner.\n',
+  );
   return 0;
 }
 
@@ -93,11 +95,22 @@ export function runPartnerList(args: string[], io: CliIo): number {
 
   const rows = [
     ['ID', 'NAME', 'ENABLED', 'MAX SESSIONS', 'SECRETS'],
-    ...partners.map((partner) => [String(partner.id), partner.name, partner.enabled ? 'yes' : 'no', String(partner.maxConcurrentSessions), String(partner.adminSecrets.length)]),
+    ...partners.map((partner) => [
+      String(partner.id),
+      partner.name,
+      partner.enabled ? 'yes' : 'no',
+      String(partner.maxConcurrentSessions),
+      String(partner.adminSecrets.length),
+    ]),
   ];
   const widths = rows[0]!.map((_, column) => Math.max(...rows.map((row) => (row[column] as string).length)));
   for (const row of rows) {
-    io.stdout.write(`${row.map((cell, column) => cell.padEnd(widths[column] as number)).join('  ').trimEnd()}\n`);
+    io.stdout.write(
+      `${row
+        .map((cell, column) => cell.padEnd(widths[column] as number))
+        .join('  ')
+        .trimEnd()}\n`,
+    );
   }
 
   return 0;

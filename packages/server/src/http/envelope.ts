@@ -12,7 +12,10 @@ const FASTIFY_ERRORS: Record<string, { status: number; message: (error: FastifyE
 };
 
 function sendError(reply: FastifyReply, status: number, message: string, code: string, extra: Record<string, unknown> = {}): FastifyReply {
-  return reply.code(status).type('application/json; charset=utf-8').send({ success: false, error: message, code, ...extra });
+  return reply
+    .code(status)
+    .type('application/json; charset=utf-8')
+    .send({ success: false, error: message, code, ...extra });
 }
 
 /** Answer every error and unknown route in the wire envelope, and log caught errors with the request id. */
@@ -27,7 +30,12 @@ export function registerEnvelope(app: FastifyInstance): void {
     const known = error.code ? FASTIFY_ERRORS[error.code] : undefined;
     if (known) {
       request.log.info({ code: error.code }, 'request rejected');
-      return sendError(reply, known.status, known.message(error), error.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE' ? 'UNSUPPORTED_MEDIA_TYPE' : 'BAD_REQUEST');
+      return sendError(
+        reply,
+        known.status,
+        known.message(error),
+        error.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE' ? 'UNSUPPORTED_MEDIA_TYPE' : 'BAD_REQUEST',
+      );
     }
 
     // Schema validation failures: Fastify's message names the field but never echoes a credential,

@@ -147,9 +147,7 @@ export function mintKs(options: MintKsOptions): string {
       userId: userId ?? '',
       privileges,
       serverFields:
-        form === 'server'
-          ? { masterPartnerId: options.masterPartnerId ?? '', additionalData: options.additionalData ?? '' }
-          : undefined,
+        form === 'server' ? { masterPartnerId: options.masterPartnerId ?? '', additionalData: options.additionalData ?? '' } : undefined,
     });
   }
 

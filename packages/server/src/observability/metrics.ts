@@ -5,7 +5,11 @@ export class Metrics {
   readonly registry = new Registry();
 
   readonly sessionsActive = new Gauge({ name: 'orator_sessions_active', help: 'Open sessions in the store', registers: [this.registry] });
-  readonly sessionsCreated = new Counter({ name: 'orator_sessions_created_total', help: 'Sessions created by this node', registers: [this.registry] });
+  readonly sessionsCreated = new Counter({
+    name: 'orator_sessions_created_total',
+    help: 'Sessions created by this node',
+    registers: [this.registry],
+  });
   readonly sessionsEnded = new Counter({
     name: 'orator_sessions_ended_total',
     help: 'Sessions ended by this node, by reason',
@@ -31,7 +35,11 @@ export class Metrics {
     labelNames: ['scheme', 'reason'] as const,
     registers: [this.registry],
   });
-  readonly viewers = new Gauge({ name: 'orator_viewers_connected', help: 'Viewer streams connected to this node', registers: [this.registry] });
+  readonly viewers = new Gauge({
+    name: 'orator_viewers_connected',
+    help: 'Viewer streams connected to this node',
+    registers: [this.registry],
+  });
   readonly turnsSpoken = new Counter({
     name: 'orator_turns_total',
     help: 'Turns finished by this node, by outcome',

@@ -75,7 +75,9 @@ export function validatePartner(entry: unknown, where: string): Partner {
 
     const text = secret as string;
     if (text.length < MIN_ADMIN_SECRET_LENGTH || text.length > MAX_ADMIN_SECRET_LENGTH) {
-      fail(`"adminSecrets"[${index}] must be ${MIN_ADMIN_SECRET_LENGTH} to ${MAX_ADMIN_SECRET_LENGTH} characters long (it has ${text.length})`);
+      fail(
+        `"adminSecrets"[${index}] must be ${MIN_ADMIN_SECRET_LENGTH} to ${MAX_ADMIN_SECRET_LENGTH} characters long (it has ${text.length})`,
+      );
     }
 
     if (!SECRET_CHARACTERS.test(text)) {
@@ -126,7 +128,10 @@ export function validatePartnerList(value: unknown, source: string): Partner[] {
 
   const seen = new Set<number>();
   return value.map((entry, index) => {
-    const idText = typeof entry === 'object' && entry !== null && typeof (entry as { id?: unknown }).id === 'number' ? `partner ${(entry as { id: number }).id} ` : 'partner ';
+    const idText =
+      typeof entry === 'object' && entry !== null && typeof (entry as { id?: unknown }).id === 'number'
+        ? `partner ${(entry as { id: number }).id} `
+        : 'partner ';
     const partner = validatePartner(entry, `${source}: ${idText}(index ${index})`);
     if (seen.has(partner.id)) {
       throw new PartnerConfigError('PARTNER_DUPLICATE_ID', `${source}: partner id ${partner.id} appears more than once`);

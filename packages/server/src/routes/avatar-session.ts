@@ -28,16 +28,25 @@ export async function avatarSessionRoutes(app: FastifyInstance, context: AppCont
 
     const avatarId = body.visualConfig?.avatarId ?? body.visualConfig?.id;
     if (avatarId === undefined || avatarId === '') {
-      throw Errors.badRequest('visualConfig.avatarId is required; list the avatars with POST /v1/catalog-item/list and filter.typeEqual "Visual"', 'AVATAR_REQUIRED');
+      throw Errors.badRequest(
+        'visualConfig.avatarId is required; list the avatars with POST /v1/catalog-item/list and filter.typeEqual "Visual"',
+        'AVATAR_REQUIRED',
+      );
     }
     const avatar = catalog.getAvatar(avatarId);
     if (!avatar) {
-      throw Errors.badRequest(`Unknown avatar id "${avatarId}" in visualConfig.avatarId; list the avatars with POST /v1/catalog-item/list and filter.typeEqual "Visual"`, 'UNKNOWN_AVATAR');
+      throw Errors.badRequest(
+        `Unknown avatar id "${avatarId}" in visualConfig.avatarId; list the avatars with POST /v1/catalog-item/list and filter.typeEqual "Visual"`,
+        'UNKNOWN_AVATAR',
+      );
     }
 
     const voiceId = body.voiceConfig?.id ?? avatar.defaultVoiceId;
     if (!catalog.getVoice(voiceId)) {
-      throw Errors.badRequest(`Unknown voice id "${voiceId}" in voiceConfig.id; list the voices with POST /v1/catalog-item/list and filter.typeEqual "Voice"`, 'UNKNOWN_VOICE');
+      throw Errors.badRequest(
+        `Unknown voice id "${voiceId}" in voiceConfig.id; list the voices with POST /v1/catalog-item/list and filter.typeEqual "Voice"`,
+        'UNKNOWN_VOICE',
+      );
     }
 
     const speed = body.voiceConfig?.speed ?? 1;
@@ -51,7 +60,11 @@ export async function avatarSessionRoutes(app: FastifyInstance, context: AppCont
     } catch (error) {
       if (error instanceof QuotaExceededError) {
         request.log.warn({ partnerId: partner.id, limit: error.limit }, 'session quota reached');
-        throw Errors.tooManyRequests(`Partner has reached its maximum of ${error.limit} concurrent sessions; end a session and retry`, 'SESSION_QUOTA_EXCEEDED', 5);
+        throw Errors.tooManyRequests(
+          `Partner has reached its maximum of ${error.limit} concurrent sessions; end a session and retry`,
+          'SESSION_QUOTA_EXCEEDED',
+          5,
+        );
       }
       throw error;
     }
@@ -84,7 +97,10 @@ export async function avatarSessionRoutes(app: FastifyInstance, context: AppCont
 
       const turnId = body.turnId ?? randomUUID();
       if (turnId.length > config.limits.turnIdChars || !TURN_ID_PATTERN.test(turnId)) {
-        throw Errors.badRequest(`turnId must be 1 to ${config.limits.turnIdChars} characters of letters, digits, ".", "_", ":" or "-"`, 'INVALID_TURN_ID');
+        throw Errors.badRequest(
+          `turnId must be 1 to ${config.limits.turnIdChars} characters of letters, digits, ".", "_", ":" or "-"`,
+          'INVALID_TURN_ID',
+        );
       }
 
       // An empty final chunk may close a streamed turn; anywhere else text is required.
@@ -92,7 +108,10 @@ export async function avatarSessionRoutes(app: FastifyInstance, context: AppCont
       const closesTurn = text === '' && body.turnId !== undefined && isFinal;
       if (typeof text !== 'string' || (text === '' && !closesTurn)) throw Errors.textRequired();
       if (text.length > config.limits.chunkChars) {
-        throw Errors.badRequest(`text is ${text.length} characters; one chunk may have at most ${config.limits.chunkChars}`, 'CHUNK_TOO_LONG');
+        throw Errors.badRequest(
+          `text is ${text.length} characters; one chunk may have at most ${config.limits.chunkChars}`,
+          'CHUNK_TOO_LONG',
+        );
       }
 
       await sessions.touch(session.id);
@@ -170,7 +189,10 @@ export async function avatarSessionRoutes(app: FastifyInstance, context: AppCont
 }
 
 /** Map the store's verdict on a chunk to the response or a clear error. */
-export function answerAppend(result: AppendResult, turnId: string): { success: true; turnId: string; duplicate?: boolean; dropped?: boolean } {
+export function answerAppend(
+  result: AppendResult,
+  turnId: string,
+): { success: true; turnId: string; duplicate?: boolean; dropped?: boolean } {
   switch (result.status) {
     case 'appended':
       return { success: true, turnId };
@@ -181,11 +203,17 @@ export function answerAppend(result: AppendResult, turnId: string): { success: t
     case 'turn-final':
       throw Errors.conflict(`Turn "${turnId}" is already final; send new text with a new turnId`, 'TURN_FINAL');
     case 'seq-gap':
-      throw Errors.conflict(`Chunk out of order for turn "${turnId}": expected seq ${result.expectedSeq}`, 'SEQ_GAP', { expectedSeq: result.expectedSeq });
+      throw Errors.conflict(`Chunk out of order for turn "${turnId}": expected seq ${result.expectedSeq}`, 'SEQ_GAP', {
+        expectedSeq: result.expectedSeq,
+      });
     case 'turn-too-long':
       throw Errors.badRequest(`Turn "${turnId}" would exceed ${result.maxChars} characters`, 'TURN_TOO_LONG');
     case 'queue-full':
-      throw Errors.tooManyRequests(`Too many turns queued (maximum ${result.maxTurns}); wait for the avatar to speak or interrupt`, 'QUEUE_FULL', 1);
+      throw Errors.tooManyRequests(
+        `Too many turns queued (maximum ${result.maxTurns}); wait for the avatar to speak or interrupt`,
+        'QUEUE_FULL',
+        1,
+      );
     case 'session-ended':
       throw Errors.sessionEnded();
     case 'session-not-found':

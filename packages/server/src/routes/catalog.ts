@@ -51,7 +51,8 @@ export async function catalogRoutes(app: FastifyInstance, context: AppContext): 
 
   app.get<{ Params: { avatarId: string; file: string } }>('/v1/avatars/:avatarId/:file', async (request, reply) => {
     const asset = catalog.getAsset(request.params.avatarId, request.params.file);
-    if (!asset) throw new ApiError(404, `Avatar file "${request.params.file}" of "${request.params.avatarId}" not found`, 'AVATAR_FILE_NOT_FOUND');
+    if (!asset)
+      throw new ApiError(404, `Avatar file "${request.params.file}" of "${request.params.avatarId}" not found`, 'AVATAR_FILE_NOT_FOUND');
     return reply.type(asset.contentType).header('cache-control', 'public, max-age=300').send(asset.bytes);
   });
 

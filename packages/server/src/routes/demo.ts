@@ -118,7 +118,11 @@ export async function demoRoutes(app: FastifyInstance, context: AppContext, opti
       payload: JSON.stringify(payload),
     });
     const retryAfter = response.headers['retry-after'];
-    return { statusCode: response.statusCode, body: parseEnvelope(response.body), retryAfter: retryAfter === undefined ? undefined : String(retryAfter) };
+    return {
+      statusCode: response.statusCode,
+      body: parseEnvelope(response.body),
+      retryAfter: retryAfter === undefined ? undefined : String(retryAfter),
+    };
   }
 
   app.post<{ Body: CreateBody | undefined }>('/api/avatar/create-session', async (request, reply) => {
@@ -126,10 +130,18 @@ export async function demoRoutes(app: FastifyInstance, context: AppContext, opti
     const body = request.body ?? {};
 
     if (typeof body.avatarId !== 'string' || body.avatarId === '' || body.avatarId.length > MAX_ID_CHARS) {
-      throw new ApiError(400, `avatarId is required: a string of 1 to ${MAX_ID_CHARS} characters from GET /api/avatar/catalog`, 'INVALID_AVATAR_ID');
+      throw new ApiError(
+        400,
+        `avatarId is required: a string of 1 to ${MAX_ID_CHARS} characters from GET /api/avatar/catalog`,
+        'INVALID_AVATAR_ID',
+      );
     }
     if (body.voiceId !== undefined && (typeof body.voiceId !== 'string' || body.voiceId === '' || body.voiceId.length > MAX_ID_CHARS)) {
-      throw new ApiError(400, `voiceId must be a string of 1 to ${MAX_ID_CHARS} characters from GET /api/avatar/catalog`, 'INVALID_VOICE_ID');
+      throw new ApiError(
+        400,
+        `voiceId must be a string of 1 to ${MAX_ID_CHARS} characters from GET /api/avatar/catalog`,
+        'INVALID_VOICE_ID',
+      );
     }
 
     const created = await callApi(request, '/v1/avatar-session', `KS ${demoKs}`, {
@@ -173,7 +185,9 @@ export async function demoRoutes(app: FastifyInstance, context: AppContext, opti
     if (listed.statusCode !== 200) return forwardError(reply, listed);
 
     const objects = (listed.body.objects ?? []) as CatalogItem[];
-    const avatars = objects.filter((item): item is VisualCatalogItem => item.type === 'Visual').map((avatar) => withProtocol(avatar, request));
+    const avatars = objects
+      .filter((item): item is VisualCatalogItem => item.type === 'Visual')
+      .map((avatar) => withProtocol(avatar, request));
     const voices = objects.filter((item): item is VoiceCatalogItem => item.type === 'Voice');
     return { success: true, avatars, voices };
   });

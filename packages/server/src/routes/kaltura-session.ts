@@ -93,10 +93,14 @@ export async function kalturaSessionRoutes(app: FastifyInstance, options: Kaltur
 
   // Kaltura's clients send form-encoded or JSON bodies. The form parser lives in this plugin's
   // scope only; a repeated key keeps its last value, as PHP's $_POST does.
-  app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string', bodyLimit: BODY_LIMIT_BYTES }, (_request, body, done) => {
-    const text = typeof body === 'string' ? body : body.toString('utf8');
-    done(null, Object.fromEntries(new URLSearchParams(text)));
-  });
+  app.addContentTypeParser(
+    'application/x-www-form-urlencoded',
+    { parseAs: 'string', bodyLimit: BODY_LIMIT_BYTES },
+    (_request, body, done) => {
+      const text = typeof body === 'string' ? body : body.toString('utf8');
+      done(null, Object.fromEntries(new URLSearchParams(text)));
+    },
+  );
 
   // Body errors (bad JSON, wrong media type, too large) keep their HTTP status but use Kaltura's
   // error shape, so Kaltura clients report them instead of failing to parse the response.
@@ -111,7 +115,12 @@ export async function kalturaSessionRoutes(app: FastifyInstance, options: Kaltur
     const exception: KalturaApiException =
       status === 500
         ? { objectType: 'KalturaAPIException', code: 'INTERNAL_SERVERL_ERROR', message: 'Internal server error occurred', args: {} }
-        : { objectType: 'KalturaAPIException', code: 'INVALID_REQUEST', message: 'The request body could not be read; send JSON or form-encoded parameters', args: {} };
+        : {
+            objectType: 'KalturaAPIException',
+            code: 'INVALID_REQUEST',
+            message: 'The request body could not be read; send JSON or form-encoded parameters',
+            args: {},
+          };
     return reply.code(status).type('application/json; charset=utf-8').send(exception);
   });
 
@@ -146,7 +155,10 @@ export async function kalturaSessionRoutes(app: FastifyInstance, options: Kaltur
     const partnerField = readString(params, 'partnerId') ?? '';
     const partnerId = readInteger(params, 'partnerId');
     const failure = (logReason: string): KalturaCallError =>
-      new KalturaCallError(startSessionException(typeof partnerId === 'number' ? String(partnerId) : partnerField.slice(0, 20).replace(/[^\d-]/g, '')), logReason);
+      new KalturaCallError(
+        startSessionException(typeof partnerId === 'number' ? String(partnerId) : partnerField.slice(0, 20).replace(/[^\d-]/g, '')),
+        logReason,
+      );
 
     if (typeof partnerId !== 'number') {
       throw failure('partner id missing or not an integer');
@@ -256,7 +268,11 @@ export async function kalturaSessionRoutes(app: FastifyInstance, options: Kaltur
         message: 'Too many failed authentication attempts; retry later',
         args: {},
       };
-      return reply.code(429).header('retry-after', String(retryAfter)).type('application/json; charset=utf-8').send(JSON.stringify(throttled));
+      return reply
+        .code(429)
+        .header('retry-after', String(retryAfter))
+        .type('application/json; charset=utf-8')
+        .send(JSON.stringify(throttled));
     }
 
     let result: unknown;
@@ -290,7 +306,10 @@ export async function kalturaSessionRoutes(app: FastifyInstance, options: Kaltur
     // NOTE: Kaltura returns XML unless the request has format=1 (JSON). Orator always returns JSON,
     // which npm kaltura-client 21.20 requests. API errors go out with HTTP 200, as on Kaltura, and
     // a string result is sent as a JSON string.
-    return reply.code(200).type('application/json; charset=utf-8').send(JSON.stringify(result ?? null));
+    return reply
+      .code(200)
+      .type('application/json; charset=utf-8')
+      .send(JSON.stringify(result ?? null));
   }
 
   app.post<{ Params: { action: string } }>('/api_v3/service/session/action/:action', { bodyLimit: BODY_LIMIT_BYTES }, handle);

@@ -8,7 +8,8 @@ export async function operationsRoutes(app: FastifyInstance, context: AppContext
   app.get('/healthz', async () => ({ success: true, status: 'ok' }));
 
   app.get('/readyz', async (_request, reply) => {
-    if (!context.isReady()) return reply.code(503).send({ success: false, error: 'Server is starting or shutting down', code: 'NOT_READY' });
+    if (!context.isReady())
+      return reply.code(503).send({ success: false, error: 'Server is starting or shutting down', code: 'NOT_READY' });
     return { success: true, status: 'ready' };
   });
 

@@ -27,7 +27,12 @@ export async function sayAudioRoute(app: FastifyInstance, context: AppContext): 
     { schema: { params: schemas.sessionIdParams, response: { 200: schemas.sayTextResponse } } },
     async (request) => {
       const { session } = await auth.requireSessionToken(request, request.params.sessionId);
-      if (!request.isMultipart()) throw new ApiError(415, 'say-audio needs multipart/form-data with fields turnId, duration and file audio', 'UNSUPPORTED_MEDIA_TYPE');
+      if (!request.isMultipart())
+        throw new ApiError(
+          415,
+          'say-audio needs multipart/form-data with fields turnId, duration and file audio',
+          'UNSUPPORTED_MEDIA_TYPE',
+        );
 
       const fields: Record<string, string> = {};
       let audio: { bytes: Buffer; mimeType: string; filename: string } | undefined;
@@ -36,7 +41,10 @@ export async function sayAudioRoute(app: FastifyInstance, context: AppContext): 
           if (part.type === 'file') {
             if (part.fieldname !== 'audio') {
               await part.toBuffer();
-              throw Errors.badRequest(`unexpected file field "${part.fieldname}"; send the audio as the file field "audio"`, 'UNEXPECTED_FILE');
+              throw Errors.badRequest(
+                `unexpected file field "${part.fieldname}"; send the audio as the file field "audio"`,
+                'UNEXPECTED_FILE',
+              );
             }
             audio = { bytes: await part.toBuffer(), mimeType: part.mimetype, filename: part.filename };
           } else if (typeof part.value === 'string') {
@@ -57,13 +65,19 @@ export async function sayAudioRoute(app: FastifyInstance, context: AppContext): 
 
       const turnId = fields.turnId || randomUUID();
       if (turnId.length > config.limits.turnIdChars || !/^[A-Za-z0-9._:-]+$/.test(turnId)) {
-        throw Errors.badRequest(`turnId must be 1 to ${config.limits.turnIdChars} characters of letters, digits, ".", "_", ":" or "-"`, 'INVALID_TURN_ID');
+        throw Errors.badRequest(
+          `turnId must be 1 to ${config.limits.turnIdChars} characters of letters, digits, ".", "_", ":" or "-"`,
+          'INVALID_TURN_ID',
+        );
       }
 
       if (fields.duration !== undefined) {
         const declared = Number(fields.duration);
         if (!Number.isFinite(declared) || declared <= 0 || declared > config.limits.audioSeconds) {
-          throw Errors.badRequest(`duration must be a number of seconds above 0 and at most ${config.limits.audioSeconds}`, 'INVALID_DURATION');
+          throw Errors.badRequest(
+            `duration must be a number of seconds above 0 and at most ${config.limits.audioSeconds}`,
+            'INVALID_DURATION',
+          );
         }
       }
 

@@ -21,7 +21,12 @@ export async function sdkAssetRoutes(app: FastifyInstance, options: { distDir?: 
 
   app.get<{ Params: { name: string } }>('/sdk/:name', async (request, reply) => {
     const asset = ASSETS[request.params.name];
-    if (!asset) throw new ApiError(404, `SDK file "${request.params.name}" not found; use /sdk/orator-sdk.js or /sdk/orator-sdk.iife.js`, 'SDK_FILE_NOT_FOUND');
+    if (!asset)
+      throw new ApiError(
+        404,
+        `SDK file "${request.params.name}" not found; use /sdk/orator-sdk.js or /sdk/orator-sdk.iife.js`,
+        'SDK_FILE_NOT_FOUND',
+      );
 
     let body: Buffer;
     try {

@@ -55,7 +55,10 @@ export class SessionService {
 
     const token = await this.tokens.sign(session.id, partner.id, tokenExpiresAt);
     this.metrics.sessionsCreated.inc();
-    this.log.info({ sessionId: session.id, partnerId: partner.id, avatarId: session.avatarId, voiceId: session.voiceId }, 'session created');
+    this.log.info(
+      { sessionId: session.id, partnerId: partner.id, avatarId: session.avatarId, voiceId: session.voiceId },
+      'session created',
+    );
     return { session, token };
   }
 

@@ -39,7 +39,8 @@ export class SessionSpeaker {
   private speaking = false;
   private turnAbort = new AbortController();
   /** Character ends of words whose audio has been sent, with the turn time at which each word starts. */
-  private current: { turnId: string; turnStartedAt: number; sentMs: number; wordEnds: Array<{ startMs: number; charEnd: number }> } | undefined;
+  private current:
+    { turnId: string; turnStartedAt: number; sentMs: number; wordEnds: Array<{ startMs: number; charEnd: number }> } | undefined;
 
   constructor(
     private readonly session: SessionRecord,
@@ -70,7 +71,10 @@ export class SessionSpeaker {
       if (turn.state === 'queued' && !(await this.store.startTurn(this.session.id, turn.turnId))) continue;
       if (turn.state === 'speaking') {
         // Another node was speaking this turn and stopped (its lease lapsed): continue after what it sent.
-        this.log.warn({ sessionId: this.session.id, turnId: turn.turnId, resumeAtChar: turn.spokenChars }, 'turn taken over from another node');
+        this.log.warn(
+          { sessionId: this.session.id, turnId: turn.turnId, resumeAtChar: turn.spokenChars },
+          'turn taken over from another node',
+        );
       }
 
       await this.speakTurn(turn);
@@ -118,7 +122,7 @@ export class SessionSpeaker {
     if (!this.speaking) this.setSpeaking(true, turn.turnId);
     this.log.info({ sessionId, turnId: turn.turnId, kind: turn.kind }, 'turn started');
 
-    let outcome: 'completed' | 'interrupted' | 'lost' = 'completed';
+    let outcome: 'completed' | 'interrupted' | 'lost';
     try {
       outcome = turn.kind === 'audio' ? await this.speakAudioTurn(turn, signal) : await this.speakTextTurn(turn, signal);
     } catch (error) {
@@ -135,7 +139,13 @@ export class SessionSpeaker {
     this.current = undefined;
 
     if (outcome !== 'interrupted') await this.store.finishTurn(sessionId, turn.turnId, outcome === 'lost' ? 'lost' : 'done', spokenChars);
-    this.publish({ type: 'turn-end', turnId: turn.turnId, turnNumber: turn.number, reason: outcome === 'interrupted' ? 'interrupted' : 'completed', durationMs });
+    this.publish({
+      type: 'turn-end',
+      turnId: turn.turnId,
+      turnNumber: turn.number,
+      reason: outcome === 'interrupted' ? 'interrupted' : 'completed',
+      durationMs,
+    });
     this.metrics.turnsSpoken.inc({ outcome });
     this.log.info({ sessionId, turnId: turn.turnId, outcome, durationMs }, 'turn ended');
   }
@@ -227,13 +237,22 @@ export class SessionSpeaker {
 
   private async synthesize(text: string, signal: AbortSignal): Promise<SynthesisResult> {
     const started = process.hrtime.bigint();
-    const result = await this.engine.synthesize({ text: toSpeakable(text), voiceId: this.session.voiceId, speed: this.session.speed }, signal);
+    const result = await this.engine.synthesize(
+      { text: toSpeakable(text), voiceId: this.session.voiceId, speed: this.session.speed },
+      signal,
+    );
     this.metrics.synthesisSeconds.observe(Number(process.hrtime.bigint() - started) / 1e9);
     return result;
   }
 
   /** Send a segment's metadata, then its audio in frames of at most 100 ms, paced to real time. */
-  private async streamSegment(turn: TurnRecord, index: number, sentence: SpokenSentence, result: SynthesisResult, signal: AbortSignal): Promise<void> {
+  private async streamSegment(
+    turn: TurnRecord,
+    index: number,
+    sentence: SpokenSentence,
+    result: SynthesisResult,
+    signal: AbortSignal,
+  ): Promise<void> {
     const current = this.current!;
     const startMs = current.sentMs;
 
@@ -285,13 +304,12 @@ export class SessionSpeaker {
 
   private sleepUntilWoken(timeoutMs: number): Promise<void> {
     return new Promise((resolve) => {
-      const timer = setTimeout(done, timeoutMs);
-      const self = this;
-      function done(): void {
+      const done = (): void => {
         clearTimeout(timer);
-        if (self.wake === done) self.wake = undefined;
+        if (this.wake === done) this.wake = undefined;
         resolve();
-      }
+      };
+      const timer = setTimeout(done, timeoutMs);
       this.wake = done;
     });
   }

@@ -73,7 +73,12 @@ export class SpeechCoordinator {
     if (progress?.turnId === current.turnId) spokenChars = progress.spokenChars;
     this.log.info({ sessionId, turnId: current.turnId, spokenChars, dropped: droppedTurnIds.length }, 'session interrupted');
     return {
-      interruptedTurn: { turnId: current.turnId, spokenText: current.text.slice(0, spokenChars), spokenChars, totalChars: current.text.length },
+      interruptedTurn: {
+        turnId: current.turnId,
+        spokenText: current.text.slice(0, spokenChars),
+        spokenChars,
+        totalChars: current.text.length,
+      },
       droppedTurnIds,
     };
   }
@@ -143,7 +148,9 @@ export class SpeechCoordinator {
 
     clearInterval(entry.renewTimer);
     this.speakers.delete(sessionId);
-    void this.store.releaseSpeechLease(sessionId, this.nodeId).catch((error: unknown) => this.log.error({ err: error, sessionId }, 'speech lease release failed'));
+    void this.store
+      .releaseSpeechLease(sessionId, this.nodeId)
+      .catch((error: unknown) => this.log.error({ err: error, sessionId }, 'speech lease release failed'));
     this.log.info({ sessionId, nodeId: this.nodeId }, 'speaker stopped');
 
     // A turn may have arrived while the loop was exiting.

@@ -17,7 +17,13 @@ export interface AlignedWord extends WordTiming {
 export function alignWords(text: string, engineWords: readonly WordTiming[], durationMs: number): AlignedWord[] {
   const tokens: AlignedWord[] = [];
   for (const match of text.matchAll(/\S+/g)) {
-    tokens.push({ text: match[0], charStart: match.index!, charEnd: match.index! + match[0].length, startMs: Number.NaN, endMs: Number.NaN });
+    tokens.push({
+      text: match[0],
+      charStart: match.index!,
+      charEnd: match.index! + match[0].length,
+      startMs: Number.NaN,
+      endMs: Number.NaN,
+    });
   }
 
   let tokenIndex = 0;

@@ -72,7 +72,10 @@ function analyzeFrames(pcm: Int16Array, sampleRate: number): Frame[] {
     fftSize <<= 1;
   }
 
-  const window = Float64Array.from({ length: windowLength }, (_, index) => 0.5 - 0.5 * Math.cos((2 * Math.PI * index) / (windowLength - 1)));
+  const window = Float64Array.from(
+    { length: windowLength },
+    (_, index) => 0.5 - 0.5 * Math.cos((2 * Math.PI * index) / (windowLength - 1)),
+  );
   const real = new Float64Array(fftSize);
   const imag = new Float64Array(fftSize);
   const frames: Frame[] = [];
@@ -90,7 +93,7 @@ function analyzeFrames(pcm: Int16Array, sampleRate: number): Frame[] {
       const position = offset + index;
       const sample = position >= 0 && position < pcm.length ? (pcm[position] as number) / 32768 : 0;
       energy += sample * sample;
-      if (index > 0 && (sample >= 0) !== (previous >= 0)) {
+      if (index > 0 && sample >= 0 !== previous >= 0) {
         crossings++;
       }
       previous = sample;

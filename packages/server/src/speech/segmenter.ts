@@ -28,14 +28,71 @@ const MIN_MAX_LENGTH = 20;
 const TERMINATORS = new Set(['.', '!', '?', '…', '‼', '⁇', '⁈', '⁉', '。', '！', '？']);
 const FULL_WIDTH_TERMINATORS = new Set(['。', '！', '？']);
 const CLOSERS = new Set(['"', "'", ')', ']', '}', '”', '’', '»', '›', '」', '』', '】', '〕', '）']);
-const OPENERS = /^[("'\[{“‘«‹¿¡]+/u;
+const OPENERS = /^[("'[{“‘«‹¿¡]+/u;
 const CLAUSE_ENDS = new Set([',', ';', ':', '—', '–', '、', '，', '；', '：']);
 
 /** Abbreviations that never end a sentence: titles and Latin abbreviations that precede more text. */
-const NEVER_FINAL = new Set(['mr', 'mrs', 'ms', 'dr', 'prof', 'sr', 'jr', 'st', 'mt', 'rev', 'gen', 'col', 'lt', 'sgt', 'capt', 'gov', 'sen', 'rep', 'vs', 'e.g', 'i.e', 'cf', 'fig', 'figs', 'eq', 'vol', 'ch', 'sec', 'p', 'pp']);
+const NEVER_FINAL = new Set([
+  'mr',
+  'mrs',
+  'ms',
+  'dr',
+  'prof',
+  'sr',
+  'jr',
+  'st',
+  'mt',
+  'rev',
+  'gen',
+  'col',
+  'lt',
+  'sgt',
+  'capt',
+  'gov',
+  'sen',
+  'rep',
+  'vs',
+  'e.g',
+  'i.e',
+  'cf',
+  'fig',
+  'figs',
+  'eq',
+  'vol',
+  'ch',
+  'sec',
+  'p',
+  'pp',
+]);
 
 /** Abbreviations that end a sentence only when the next word is capitalised. */
-const SOMETIMES_FINAL = new Set(['etc', 'a.m', 'p.m', 'inc', 'ltd', 'co', 'corp', 'no', 'approx', 'dept', 'est', 'u.s', 'u.k', 'jan', 'feb', 'mar', 'apr', 'jun', 'jul', 'aug', 'sep', 'sept', 'oct', 'nov', 'dec']);
+const SOMETIMES_FINAL = new Set([
+  'etc',
+  'a.m',
+  'p.m',
+  'inc',
+  'ltd',
+  'co',
+  'corp',
+  'no',
+  'approx',
+  'dept',
+  'est',
+  'u.s',
+  'u.k',
+  'jan',
+  'feb',
+  'mar',
+  'apr',
+  'jun',
+  'jul',
+  'aug',
+  'sep',
+  'sept',
+  'oct',
+  'nov',
+  'dec',
+]);
 
 /** Result of looking for the first sentence end in a buffer. */
 type Boundary = { kind: 'found'; end: number } | { kind: 'pending' } | { kind: 'none' };

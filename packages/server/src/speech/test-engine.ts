@@ -14,7 +14,9 @@ export interface TestSpeechEngineOptions {
 
 const TEST_ENGINE_ID = 'test';
 
-const TEST_VOICES: readonly VoiceInfo[] = [{ id: 'test:default', name: 'Test tones', language: 'en-US', gender: 'neutral', engine: TEST_ENGINE_ID }];
+const TEST_VOICES: readonly VoiceInfo[] = [
+  { id: 'test:default', name: 'Test tones', language: 'en-US', gender: 'neutral', engine: TEST_ENGINE_ID },
+];
 
 /** Duration of one letter at speed 1.0, in ms. */
 const LETTER_MS = 70;
@@ -25,15 +27,51 @@ const CLAUSE_PAUSE_MS = 250;
 /** Letter groups and single letters → viseme; digraphs are matched first. */
 const DIGRAPHS: Readonly<Record<string, Viseme>> = { th: 'TH', sh: 'CH', ch: 'CH', ph: 'FF', ng: 'kk', qu: 'kk' };
 const LETTERS: Readonly<Record<string, Viseme>> = {
-  a: 'aa', e: 'E', i: 'I', y: 'I', o: 'O', u: 'U', w: 'U',
-  p: 'PP', b: 'PP', m: 'PP', f: 'FF', v: 'FF', t: 'DD', d: 'DD',
-  k: 'kk', g: 'kk', c: 'kk', q: 'kk', x: 'kk', h: 'kk', j: 'CH',
-  s: 'SS', z: 'SS', n: 'nn', l: 'nn', r: 'RR',
+  a: 'aa',
+  e: 'E',
+  i: 'I',
+  y: 'I',
+  o: 'O',
+  u: 'U',
+  w: 'U',
+  p: 'PP',
+  b: 'PP',
+  m: 'PP',
+  f: 'FF',
+  v: 'FF',
+  t: 'DD',
+  d: 'DD',
+  k: 'kk',
+  g: 'kk',
+  c: 'kk',
+  q: 'kk',
+  x: 'kk',
+  h: 'kk',
+  j: 'CH',
+  s: 'SS',
+  z: 'SS',
+  n: 'nn',
+  l: 'nn',
+  r: 'RR',
 };
 
 /** Tone frequency per viseme, in Hz, so each mouth shape also sounds different. */
 const TONES: Readonly<Record<Viseme, number>> = {
-  sil: 0, PP: 180, FF: 2600, TH: 2300, DD: 400, kk: 350, CH: 2000, SS: 3200, nn: 250, RR: 300, aa: 700, E: 520, I: 440, O: 330, U: 260,
+  sil: 0,
+  PP: 180,
+  FF: 2600,
+  TH: 2300,
+  DD: 400,
+  kk: 350,
+  CH: 2000,
+  SS: 3200,
+  nn: 250,
+  RR: 300,
+  aa: 700,
+  E: 520,
+  I: 440,
+  O: 330,
+  U: 260,
 };
 
 /**

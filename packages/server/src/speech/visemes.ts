@@ -25,34 +25,115 @@ const CLUSTERS: ReadonlyArray<readonly [string, Viseme]> = [
 /** Base IPA symbol → viseme. Symbols arrive without stress, length, tie bars and diacritics. */
 export const PHONEME_VISEMES: Readonly<Record<string, Viseme>> = {
   // Bilabials: lips closed.
-  p: 'PP', b: 'PP', m: 'PP', β: 'PP', ʙ: 'PP',
+  p: 'PP',
+  b: 'PP',
+  m: 'PP',
+  β: 'PP',
+  ʙ: 'PP',
   // Labiodentals: lower lip on the upper teeth.
-  f: 'FF', v: 'FF', ʋ: 'FF', ɸ: 'FF', ɱ: 'FF',
+  f: 'FF',
+  v: 'FF',
+  ʋ: 'FF',
+  ɸ: 'FF',
+  ɱ: 'FF',
   // Dentals.
-  θ: 'TH', ð: 'TH',
+  θ: 'TH',
+  ð: 'TH',
   // Alveolar and retroflex stops and taps.
-  t: 'DD', d: 'DD', ɾ: 'DD', ʈ: 'DD', ɖ: 'DD', ɗ: 'DD',
+  t: 'DD',
+  d: 'DD',
+  ɾ: 'DD',
+  ʈ: 'DD',
+  ɖ: 'DD',
+  ɗ: 'DD',
   // Velar, uvular, palatal stops, back fricatives and glottals: jaw slightly open, lips neutral.
-  k: 'kk', g: 'kk', ɡ: 'kk', ŋ: 'kk', x: 'kk', ɣ: 'kk', q: 'kk', ɢ: 'kk', χ: 'kk', c: 'kk', ɟ: 'kk',
-  h: 'kk', ɦ: 'kk', ʔ: 'kk', ħ: 'kk', ʕ: 'kk', ɰ: 'kk', ɴ: 'kk',
+  k: 'kk',
+  g: 'kk',
+  ɡ: 'kk',
+  ŋ: 'kk',
+  x: 'kk',
+  ɣ: 'kk',
+  q: 'kk',
+  ɢ: 'kk',
+  χ: 'kk',
+  c: 'kk',
+  ɟ: 'kk',
+  h: 'kk',
+  ɦ: 'kk',
+  ʔ: 'kk',
+  ħ: 'kk',
+  ʕ: 'kk',
+  ɰ: 'kk',
+  ɴ: 'kk',
   // Postalveolar and palatal fricatives: lips pushed forward.
-  ʃ: 'CH', ʒ: 'CH', ç: 'CH', ʝ: 'CH', ɕ: 'CH', ʑ: 'CH', ʂ: 'CH', ʐ: 'CH',
+  ʃ: 'CH',
+  ʒ: 'CH',
+  ç: 'CH',
+  ʝ: 'CH',
+  ɕ: 'CH',
+  ʑ: 'CH',
+  ʂ: 'CH',
+  ʐ: 'CH',
   // Alveolar sibilants: teeth close, lips spread.
-  s: 'SS', z: 'SS',
+  s: 'SS',
+  z: 'SS',
   // Alveolar and palatal nasals and laterals: tongue tip up, mouth slightly open.
-  n: 'nn', l: 'nn', ɲ: 'nn', ɫ: 'nn', ʎ: 'nn', ɬ: 'nn', ɮ: 'nn', ɳ: 'nn', ɭ: 'nn', ʟ: 'nn',
+  n: 'nn',
+  l: 'nn',
+  ɲ: 'nn',
+  ɫ: 'nn',
+  ʎ: 'nn',
+  ɬ: 'nn',
+  ɮ: 'nn',
+  ɳ: 'nn',
+  ɭ: 'nn',
+  ʟ: 'nn',
   // Rhotics, including the r-coloured schwas of American English.
-  r: 'RR', ɹ: 'RR', ʁ: 'RR', ʀ: 'RR', ɻ: 'RR', ɽ: 'RR', ɚ: 'RR', ɝ: 'RR',
+  r: 'RR',
+  ɹ: 'RR',
+  ʁ: 'RR',
+  ʀ: 'RR',
+  ɻ: 'RR',
+  ɽ: 'RR',
+  ɚ: 'RR',
+  ɝ: 'RR',
   // Open vowels.
-  a: 'aa', ɑ: 'aa', æ: 'aa', ɐ: 'aa', ʌ: 'aa', ɶ: 'aa',
+  a: 'aa',
+  ɑ: 'aa',
+  æ: 'aa',
+  ɐ: 'aa',
+  ʌ: 'aa',
+  ɶ: 'aa',
   // Mid unrounded vowels.
-  e: 'E', ɛ: 'E', ə: 'E', ɜ: 'E', ɘ: 'E', ɤ: 'E',
+  e: 'E',
+  ɛ: 'E',
+  ə: 'E',
+  ɜ: 'E',
+  ɘ: 'E',
+  ɤ: 'E',
   // Close unrounded vowels and the palatal glide.
-  i: 'I', ɪ: 'I', ɨ: 'I', ᵻ: 'I', ɯ: 'I', j: 'I',
+  i: 'I',
+  ɪ: 'I',
+  ɨ: 'I',
+  ᵻ: 'I',
+  ɯ: 'I',
+  j: 'I',
   // Mid rounded vowels, front ones included (ø, œ): the lips decide the shape.
-  o: 'O', ɔ: 'O', ɒ: 'O', ø: 'O', œ: 'O', ɵ: 'O', ɞ: 'O',
+  o: 'O',
+  ɔ: 'O',
+  ɒ: 'O',
+  ø: 'O',
+  œ: 'O',
+  ɵ: 'O',
+  ɞ: 'O',
   // Close rounded vowels and the rounded glides.
-  u: 'U', ʊ: 'U', y: 'U', ʏ: 'U', ʉ: 'U', w: 'U', ɥ: 'U',
+  u: 'U',
+  ʊ: 'U',
+  y: 'U',
+  ʏ: 'U',
+  ʉ: 'U',
+  w: 'U',
+  ɥ: 'U',
 };
 
 /**
@@ -61,7 +142,7 @@ export const PHONEME_VISEMES: Readonly<Record<string, Viseme>> = {
  * (U+0300–U+036F), spacing modifier letters including ˈ ˌ ː ʲ ʷ ʰ (U+02B0–U+02FF), superscript
  * n (ⁿ), the syllable dot and the hyphen eSpeak appends to unstressed French vowels.
  */
-const IGNORED_MARKS = /[\u0000-\u001f\u0300-\u036f\u02b0-\u02ff\u1d9c-\u1dbf\u207f.\-]/gu;
+const IGNORED_MARKS = /[\u0000-\u001f\u0300-\u036f\u02b0-\u02ff\u1d9c-\u1dbf\u207f.-]/gu;
 
 /** A phoneme split into visemes, plus the symbols the table does not know. */
 export interface PhonemeAnalysis {

@@ -24,9 +24,7 @@ export class JobCancelledError extends Error {
  * then run each job and post its result or error. Jobs run one at a time because the pool sends a
  * worker its next job only after the previous reply.
  */
-export function serveWorker<Options, Payload, Result>(
-  init: (options: Options) => Promise<JobHandler<Payload, Result>>,
-): void {
+export function serveWorker<Options, Payload, Result>(init: (options: Options) => Promise<JobHandler<Payload, Result>>): void {
   const port = parentPort;
   if (!port) {
     throw new Error('serveWorker must run in a worker thread');

@@ -100,7 +100,9 @@ export class WorkerPool<Options, Payload, Result> {
         this.options.logger?.info({ engine: this.options.name, workers: this.size }, 'speech workers started');
       },
       async (error: unknown) => {
-        this.failure = new SpeechError('ENGINE_FAILED', `${this.options.name}: worker failed to start: ${messageOf(error)}`, { cause: error });
+        this.failure = new SpeechError('ENGINE_FAILED', `${this.options.name}: worker failed to start: ${messageOf(error)}`, {
+          cause: error,
+        });
         await this.close();
         throw this.failure;
       },
@@ -122,7 +124,9 @@ export class WorkerPool<Options, Payload, Result> {
     }
 
     if (this.queue.length >= this.maxQueue) {
-      return Promise.reject(new SpeechError('OVERLOADED', `${this.options.name}: ${this.queue.length} requests are already waiting; retry later`));
+      return Promise.reject(
+        new SpeechError('OVERLOADED', `${this.options.name}: ${this.queue.length} requests are already waiting; retry later`),
+      );
     }
 
     const result = new Promise<Result>((resolve, reject) => {
@@ -375,7 +379,16 @@ function startWorker<Options>(script: URL, workerData: PoolWorkerData<Options>):
   return new Worker(bootstrap, { eval: true, workerData });
 }
 
-const CODES: readonly SpeechErrorCode[] = ['UNKNOWN_VOICE', 'TEXT_TOO_LONG', 'INVALID_REQUEST', 'ABORTED', 'TIMEOUT', 'OVERLOADED', 'ENGINE_CLOSED', 'ENGINE_FAILED'];
+const CODES: readonly SpeechErrorCode[] = [
+  'UNKNOWN_VOICE',
+  'TEXT_TOO_LONG',
+  'INVALID_REQUEST',
+  'ABORTED',
+  'TIMEOUT',
+  'OVERLOADED',
+  'ENGINE_CLOSED',
+  'ENGINE_FAILED',
+];
 
 function toCode(code: string): SpeechErrorCode {
   return (CODES as readonly string[]).includes(code) ? (code as SpeechErrorCode) : 'ENGINE_FAILED';

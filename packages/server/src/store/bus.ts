@@ -1,10 +1,7 @@
 import type { ServerMessage } from '@orator/protocol';
 
 /** Control events that tell the speaking node what changed. */
-export type ControlEvent =
-  | { type: 'turn-updated'; turnId: string }
-  | { type: 'interrupt' }
-  | { type: 'ended'; reason: string };
+export type ControlEvent = { type: 'turn-updated'; turnId: string } | { type: 'interrupt' } | { type: 'ended'; reason: string };
 
 /** Viewer stream traffic: a JSON message or a binary audio frame. */
 export type StreamEvent = { kind: 'message'; message: ServerMessage } | { kind: 'audio'; frame: Uint8Array };

@@ -2,13 +2,7 @@ import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { FastifyBaseLogger } from 'fastify';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
-import {
-  AUDIO_FRAME_MAX_MS,
-  STREAM_PROTOCOL_VERSION,
-  StreamCloseCode,
-  type ClientMessage,
-  type ServerMessage,
-} from '@orator/protocol';
+import { AUDIO_FRAME_MAX_MS, STREAM_PROTOCOL_VERSION, StreamCloseCode, type ClientMessage, type ServerMessage } from '@orator/protocol';
 import type { Authenticator } from '../auth/authenticator.js';
 import type { Limits } from '../config.js';
 import type { Metrics } from '../observability/metrics.js';

@@ -7,7 +7,9 @@ const secret = PARTNER.adminSecrets[0]!;
 
 function ks(overrides: Partial<Parameters<typeof mintKs>[0]> = {}): string {
   const expiry = overrides.validUntil === undefined ? { expirySeconds: 600 } : {};
-  return mintKs({ partnerId: PARTNER.id, adminSecret: secret, type: 2, userId: 'tester', ...expiry, ...overrides } as Parameters<typeof mintKs>[0]);
+  return mintKs({ partnerId: PARTNER.id, adminSecret: secret, type: 2, userId: 'tester', ...expiry, ...overrides } as Parameters<
+    typeof mintKs
+  >[0]);
 }
 
 function flipByte(value: string, index: number): string {
@@ -37,13 +39,19 @@ describe('create session', () => {
 
   test('scheme word is case-insensitive', async () => {
     for (const scheme of ['ks', 'Ks', 'KS']) {
-      const response = await call(server.baseUrl, '/v1/avatar-session', { auth: `${scheme} ${server.adminKs}`, body: { visualConfig: { avatarId } } });
+      const response = await call(server.baseUrl, '/v1/avatar-session', {
+        auth: `${scheme} ${server.adminKs}`,
+        body: { visualConfig: { avatarId } },
+      });
       assert.equal(response.status, 200, scheme);
     }
   });
 
   test('visualConfig.id is an alias of avatarId', async () => {
-    const response = await call(server.baseUrl, '/v1/avatar-session', { auth: `KS ${server.adminKs}`, body: { visualConfig: { id: avatarId } } });
+    const response = await call(server.baseUrl, '/v1/avatar-session', {
+      auth: `KS ${server.adminKs}`,
+      body: { visualConfig: { id: avatarId } },
+    });
     assert.equal(response.status, 200);
   });
 
@@ -60,9 +68,15 @@ describe('create session', () => {
   for (const [name, header] of invalidKsCases) {
     test(`create rejects KS: ${name}`, async () => {
       const auth = header();
-      const response = await call(server.baseUrl, '/v1/avatar-session', { ...(auth ? { auth } : {}), body: { visualConfig: { avatarId } } });
+      const response = await call(server.baseUrl, '/v1/avatar-session', {
+        ...(auth ? { auth } : {}),
+        body: { visualConfig: { avatarId } },
+      });
       assert.equal(response.status, 401);
-      assert.deepEqual({ success: response.body.success, error: response.body.error }, { success: false, error: 'Invalid Kaltura Session' });
+      assert.deepEqual(
+        { success: response.body.success, error: response.body.error },
+        { success: false, error: 'Invalid Kaltura Session' },
+      );
     });
   }
 
@@ -85,7 +99,10 @@ describe('create session', () => {
   });
 
   test('unknown avatar and voice name the id and the catalog', async () => {
-    const avatar = await call(server.baseUrl, '/v1/avatar-session', { auth: `KS ${server.adminKs}`, body: { visualConfig: { avatarId: 'nobody' } } });
+    const avatar = await call(server.baseUrl, '/v1/avatar-session', {
+      auth: `KS ${server.adminKs}`,
+      body: { visualConfig: { avatarId: 'nobody' } },
+    });
     assert.equal(avatar.status, 400);
     assert.match(avatar.body.error as string, /"nobody".*visualConfig\.avatarId.*catalog-item\/list/);
 
@@ -111,7 +128,10 @@ describe('create session', () => {
       assert.match(response.body.error as string, /speed must be from 0.5 to 2/);
     }
 
-    const wrongType = await call(server.baseUrl, '/v1/avatar-session', { auth: `KS ${server.adminKs}`, body: { visualConfig: { avatarId: 7 } } });
+    const wrongType = await call(server.baseUrl, '/v1/avatar-session', {
+      auth: `KS ${server.adminKs}`,
+      body: { visualConfig: { avatarId: 7 } },
+    });
     assert.equal(wrongType.status, 400);
   });
 
@@ -149,7 +169,10 @@ describe('partner quota', () => {
     const first = await createSession(server);
     await createSession(server);
 
-    const third = await call(server.baseUrl, '/v1/avatar-session', { auth: `KS ${server.adminKs}`, body: { visualConfig: { avatarId: firstAvatarId(server) } } });
+    const third = await call(server.baseUrl, '/v1/avatar-session', {
+      auth: `KS ${server.adminKs}`,
+      body: { visualConfig: { avatarId: firstAvatarId(server) } },
+    });
     assert.equal(third.status, 429);
     assert.match(third.body.error as string, /maximum of 2 concurrent sessions/);
 
@@ -178,7 +201,10 @@ describe('failed authentication throttling', () => {
     assert.deepEqual(statuses, [401, 401, 401, 429, 429]);
 
     // A valid KS from the throttled address waits too, so guessing cannot continue through it.
-    const valid = await call(server.baseUrl, '/v1/avatar-session', { auth: `KS ${server.adminKs}`, body: { visualConfig: { avatarId: firstAvatarId(server) } } });
+    const valid = await call(server.baseUrl, '/v1/avatar-session', {
+      auth: `KS ${server.adminKs}`,
+      body: { visualConfig: { avatarId: firstAvatarId(server) } },
+    });
     assert.equal(valid.status, 429);
   });
 });

@@ -13,7 +13,14 @@ interface KalturaModule {
   Client: new (config: unknown) => { setKs(ks: string): void };
   services: {
     session: {
-      start(secret: string, userId?: string, type?: number, partnerId?: number | null, expiry?: number, privileges?: string | null): KalturaRequest<string>;
+      start(
+        secret: string,
+        userId?: string,
+        type?: number,
+        partnerId?: number | null,
+        expiry?: number,
+        privileges?: string | null,
+      ): KalturaRequest<string>;
       get(session?: string | null): KalturaRequest<Record<string, unknown>>;
       end(): KalturaRequest<unknown>;
     };
@@ -40,7 +47,10 @@ describe('official kaltura-client against Orator', () => {
     const ks = await session.start(PARTNER.adminSecrets[0]!, 'backend', 2, PARTNER.id, 600).execute(client);
     assert.equal(typeof ks, 'string');
 
-    const created = await call(server.baseUrl, '/v1/avatar-session', { auth: `KS ${ks}`, body: { visualConfig: { avatarId: firstAvatarId(server) } } });
+    const created = await call(server.baseUrl, '/v1/avatar-session', {
+      auth: `KS ${ks}`,
+      body: { visualConfig: { avatarId: firstAvatarId(server) } },
+    });
     assert.equal(created.status, 200);
     const sessionId = created.body.sessionId as string;
     const token = created.body.token as string;
@@ -48,7 +58,10 @@ describe('official kaltura-client against Orator', () => {
     const init = await call(server.baseUrl, `/v1/avatar-session/${sessionId}/init-client`, { auth: `Bearer ${token}`, body: {} });
     const viewer = await TestViewer.connect(init.body.streamUrl as string, token);
     await viewer.waitForMessage('ready');
-    await call(server.baseUrl, `/v1/avatar-session/${sessionId}/say-text`, { auth: `Bearer ${token}`, body: { text: 'Minted by the Kaltura client.' } });
+    await call(server.baseUrl, `/v1/avatar-session/${sessionId}/say-text`, {
+      auth: `Bearer ${token}`,
+      body: { text: 'Minted by the Kaltura client.' },
+    });
     await viewer.waitForMessage('turn-end');
     assert.ok(viewer.audio.length > 0);
     viewer.close();
@@ -60,7 +73,10 @@ describe('official kaltura-client against Orator', () => {
     assert.equal(info.sessionType, 2);
 
     await session.end().execute(client);
-    const afterEnd = await call(server.baseUrl, '/v1/avatar-session', { auth: `KS ${ks}`, body: { visualConfig: { avatarId: firstAvatarId(server) } } });
+    const afterEnd = await call(server.baseUrl, '/v1/avatar-session', {
+      auth: `KS ${ks}`,
+      body: { visualConfig: { avatarId: firstAvatarId(server) } },
+    });
     assert.equal(afterEnd.status, 401);
     assert.equal(afterEnd.body.error, 'Invalid Kaltura Session');
   });

@@ -32,7 +32,10 @@ describe('say-audio', () => {
 
   test('mp3 is streamed with a lip-sync timeline', async () => {
     const session = await createSession(server);
-    const init = await call(server.baseUrl, `/v1/avatar-session/${session.sessionId}/init-client`, { auth: `Bearer ${session.token}`, body: {} });
+    const init = await call(server.baseUrl, `/v1/avatar-session/${session.sessionId}/init-client`, {
+      auth: `Bearer ${session.token}`,
+      body: {},
+    });
     const viewer = await TestViewer.connect(init.body.streamUrl as string, session.token);
     await viewer.waitForMessage('ready');
 
@@ -48,7 +51,10 @@ describe('say-audio', () => {
     assert.ok(segment.visemes.length >= 5, `only ${segment.visemes.length} cues`);
     assert.ok(distinct.size >= 3, `only ${[...distinct].join(',')} visemes`);
     assert.ok(distinct.has('sil'));
-    assert.ok(viewer.audio.some((frame) => frame.peak > 1000), 'decoded audio is silent');
+    assert.ok(
+      viewer.audio.some((frame) => frame.peak > 1000),
+      'decoded audio is silent',
+    );
     viewer.close();
   });
 
@@ -64,7 +70,11 @@ describe('say-audio', () => {
 
   test('undecodable audio is 400 and says so', async () => {
     const session = await createSession(server);
-    const response = await sayAudio(server, session, audioForm(new TextEncoder().encode('not audio at all, just text'), { turnId: 'junk', duration: '1' }, 'junk.mp3', 'audio/mpeg'));
+    const response = await sayAudio(
+      server,
+      session,
+      audioForm(new TextEncoder().encode('not audio at all, just text'), { turnId: 'junk', duration: '1' }, 'junk.mp3', 'audio/mpeg'),
+    );
     assert.equal(response.status, 400);
     assert.equal(response.body.success, false);
     assert.match(response.body.error as string, /audio could not be decoded/);

@@ -22,7 +22,10 @@ describe('session calls', () => {
     test(`${action} with another session's token is 403`, async () => {
       const first = await createSession(server);
       const second = await createSession(server);
-      const response = await call(server.baseUrl, `/v1/avatar-session/${first.sessionId}/${action}`, { auth: `Bearer ${second.token}`, body: { text: 'hi' } });
+      const response = await call(server.baseUrl, `/v1/avatar-session/${first.sessionId}/${action}`, {
+        auth: `Bearer ${second.token}`,
+        body: { text: 'hi' },
+      });
       assert.equal(response.status, 403);
       assert.equal(response.body.error, 'Insufficient permissions');
     });
@@ -31,7 +34,10 @@ describe('session calls', () => {
       const { sessionId, token } = await createSession(server);
       const end = await call(server.baseUrl, `/v1/avatar-session/${sessionId}/end`, { auth: `Bearer ${token}`, body: {} });
       assert.equal(end.status, 200);
-      const response = await call(server.baseUrl, `/v1/avatar-session/${sessionId}/${action}`, { auth: `Bearer ${token}`, body: { text: 'hi' } });
+      const response = await call(server.baseUrl, `/v1/avatar-session/${sessionId}/${action}`, {
+        auth: `Bearer ${token}`,
+        body: { text: 'hi' },
+      });
       assert.equal(response.status, 410);
       assert.equal(response.body.error, 'Session ended');
     });
@@ -52,7 +58,10 @@ describe('session calls', () => {
     const other = await startTestServer();
     try {
       const { sessionId, token } = await createSession(other);
-      const response = await call(server.baseUrl, `/v1/avatar-session/${sessionId}/say-text`, { auth: `Bearer ${token}`, body: { text: 'hi' } });
+      const response = await call(server.baseUrl, `/v1/avatar-session/${sessionId}/say-text`, {
+        auth: `Bearer ${token}`,
+        body: { text: 'hi' },
+      });
       assert.equal(response.status, 404);
       assert.equal(response.body.error, 'Session not found');
     } finally {
@@ -72,7 +81,10 @@ describe('session calls', () => {
   test('keep-alive, interrupt and end accept an empty body', async () => {
     const { sessionId, token } = await createSession(server);
     for (const action of ['keep-alive', 'interrupt', 'init-client', 'end']) {
-      const response = await fetch(`${server.baseUrl}/v1/avatar-session/${sessionId}/${action}`, { method: 'POST', headers: { authorization: `Bearer ${token}` } });
+      const response = await fetch(`${server.baseUrl}/v1/avatar-session/${sessionId}/${action}`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${token}` },
+      });
       assert.equal(response.status, 200, action);
       assert.equal(((await response.json()) as { success: boolean }).success, true);
     }
@@ -97,7 +109,11 @@ describe('request hardening', () => {
 
   test('non-JSON content type is 415', async () => {
     const { sessionId, token } = await createSession(server);
-    const response = await call(server.baseUrl, `/v1/avatar-session/${sessionId}/say-text`, { auth: `Bearer ${token}`, rawBody: 'text=hi', contentType: 'text/plain' });
+    const response = await call(server.baseUrl, `/v1/avatar-session/${sessionId}/say-text`, {
+      auth: `Bearer ${token}`,
+      rawBody: 'text=hi',
+      contentType: 'text/plain',
+    });
     assert.equal(response.status, 415);
     assert.equal(response.body.success, false);
     assert.match(response.body.error as string, /application\/json/);
@@ -105,7 +121,10 @@ describe('request hardening', () => {
 
   test('malformed JSON is 400', async () => {
     const { sessionId, token } = await createSession(server);
-    const response = await call(server.baseUrl, `/v1/avatar-session/${sessionId}/say-text`, { auth: `Bearer ${token}`, rawBody: '{"text": ' });
+    const response = await call(server.baseUrl, `/v1/avatar-session/${sessionId}/say-text`, {
+      auth: `Bearer ${token}`,
+      rawBody: '{"text": ',
+    });
     assert.equal(response.status, 400);
     assert.equal(response.body.success, false);
     assert.equal(response.body.error, 'Malformed JSON body');
@@ -113,7 +132,10 @@ describe('request hardening', () => {
 
   test('oversized body is 413', async () => {
     const { sessionId, token } = await createSession(server);
-    const response = await call(server.baseUrl, `/v1/avatar-session/${sessionId}/say-text`, { auth: `Bearer ${token}`, body: { text: 'a'.repeat(70 * 1024) } });
+    const response = await call(server.baseUrl, `/v1/avatar-session/${sessionId}/say-text`, {
+      auth: `Bearer ${token}`,
+      body: { text: 'a'.repeat(70 * 1024) },
+    });
     assert.equal(response.status, 413);
     assert.equal(response.body.success, false);
   });

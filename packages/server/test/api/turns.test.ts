@@ -40,7 +40,10 @@ describe('say-text turns', () => {
 
     assert.equal((await say(session, { text: '.', turnId: 'streamed', isFinal: true })).status, 200);
     const closed = (await status(session)).body.queuedTurns as Array<Record<string, unknown>>;
-    assert.deepEqual(closed.find((turn) => turn.turnId === 'streamed'), { turnId: 'streamed', state: 'queued', chars: 12, isFinal: true });
+    assert.deepEqual(
+      closed.find((turn) => turn.turnId === 'streamed'),
+      { turnId: 'streamed', state: 'queued', chars: 12, isFinal: true },
+    );
   });
 
   test('chunk for a final turn is 409', async () => {
@@ -81,7 +84,10 @@ describe('say-text turns', () => {
     await say(session, { text: 'Waiting.', turnId: 'waiting' });
     await new Promise((resolve) => setTimeout(resolve, 100));
 
-    const interrupt = await call(server.baseUrl, `/v1/avatar-session/${session.sessionId}/interrupt`, { auth: `Bearer ${session.token}`, body: {} });
+    const interrupt = await call(server.baseUrl, `/v1/avatar-session/${session.sessionId}/interrupt`, {
+      auth: `Bearer ${session.token}`,
+      body: {},
+    });
     assert.equal(interrupt.status, 200);
     assert.deepEqual(interrupt.body.droppedTurnIds, ['waiting']);
     const cut = interrupt.body.interruptedTurn as Record<string, unknown>;

@@ -34,10 +34,14 @@ export function browserSkipReason(): string | false {
 /** Throw a clear error when Chromium or the built SDK is missing. */
 export function assertBrowserSetup(): void {
   if (!existsSync(CHROMIUM_PATH)) {
-    throw new Error(`Chromium not found at ${CHROMIUM_PATH} (CI=true makes this a failure): install the Debian package "chromium" or set CHROMIUM_PATH`);
+    throw new Error(
+      `Chromium not found at ${CHROMIUM_PATH} (CI=true makes this a failure): install the Debian package "chromium" or set CHROMIUM_PATH`,
+    );
   }
   if (!existsSync(SDK_BUNDLE)) {
-    throw new Error(`the SDK bundle ${SDK_BUNDLE} does not exist: run "npm run build -w packages/sdk" first (the root "npm test" builds it)`);
+    throw new Error(
+      `the SDK bundle ${SDK_BUNDLE} does not exist: run "npm run build -w packages/sdk" first (the root "npm test" builds it)`,
+    );
   }
 }
 
@@ -83,7 +87,9 @@ export async function waitWithoutGesture(page: Page, expression: string, timeout
   try {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
-      const result = (await cdp.send('Runtime.evaluate', { expression, returnByValue: true, userGesture: false })) as { result: { value?: unknown } };
+      const result = (await cdp.send('Runtime.evaluate', { expression, returnByValue: true, userGesture: false })) as {
+        result: { value?: unknown };
+      };
       if (result.result.value) return;
       if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${expression}`);
       await new Promise((resolve) => setTimeout(resolve, 100));

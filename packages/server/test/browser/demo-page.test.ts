@@ -4,10 +4,31 @@ import type { Browser, Page } from 'playwright-core';
 import { mintKs } from '../../src/ks/index.js';
 import { demoRoutes } from '../../src/routes/demo.js';
 import { PARTNER, startTestServer, type TestServer } from '../helpers/server.js';
-import { assertBrowserSetup, browserSkipReason, collectPageErrors, launchChromium, saveScreenshot, waitWithoutGesture } from './chromium.js';
-import { AVATAR_DRAWN, READ_EVENT_NAMES, READ_OUTPUT_LEVEL, READ_TURNS, START_MOUTH_SAMPLER, STOP_MOUTH_SAMPLER, type MouthFrame } from './page-scripts.js';
+import {
+  assertBrowserSetup,
+  browserSkipReason,
+  collectPageErrors,
+  launchChromium,
+  saveScreenshot,
+  waitWithoutGesture,
+} from './chromium.js';
+import {
+  AVATAR_DRAWN,
+  READ_EVENT_NAMES,
+  READ_OUTPUT_LEVEL,
+  READ_TURNS,
+  START_MOUTH_SAMPLER,
+  STOP_MOUTH_SAMPLER,
+  type MouthFrame,
+} from './page-scripts.js';
 
-const DEMO_KS = mintKs({ partnerId: PARTNER.id, adminSecret: PARTNER.adminSecrets[0]!, type: 2, userId: 'browser-test', expirySeconds: 3600 });
+const DEMO_KS = mintKs({
+  partnerId: PARTNER.id,
+  adminSecret: PARTNER.adminSecrets[0]!,
+  type: 2,
+  userId: 'browser-test',
+  expirySeconds: 3600,
+});
 
 /** Vector avatar used for the pixel checks: its open mouth shows a dark interior. */
 const VECTOR_AVATAR = 'ava';
@@ -33,9 +54,15 @@ async function eventNames(page: Page): Promise<string[]> {
 /** Wait until the demo page's event log has `count` entries named `name`. */
 async function waitForEvent(page: Page, name: string, count = 1, timeout = 20_000): Promise<void> {
   try {
-    await page.waitForFunction(`window.oratorDemo.log.filter((entry) => entry.name === ${JSON.stringify(name)}).length >= ${count}`, undefined, { timeout });
+    await page.waitForFunction(
+      `window.oratorDemo.log.filter((entry) => entry.name === ${JSON.stringify(name)}).length >= ${count}`,
+      undefined,
+      { timeout },
+    );
   } catch (error) {
-    throw new Error(`"${name}" x${count} did not appear in the event log; it has: ${(await eventNames(page)).join(', ')}`, { cause: error });
+    throw new Error(`"${name}" x${count} did not appear in the event log; it has: ${(await eventNames(page)).join(', ')}`, {
+      cause: error,
+    });
   }
 }
 
@@ -44,7 +71,9 @@ async function openSession(page: Page, baseUrl: string, avatarId = VECTOR_AVATAR
   await page.goto(`${baseUrl}/?avatar=${encodeURIComponent(avatarId)}`);
   await page.waitForFunction('window.oratorDemo && window.oratorDemo.ready === true');
   await page.click('#start');
-  await page.waitForFunction(`window.oratorDemo.session && window.oratorDemo.session.getConnectionState() === 'CONNECTED'`, undefined, { timeout: 15_000 });
+  await page.waitForFunction(`window.oratorDemo.session && window.oratorDemo.session.getConnectionState() === 'CONNECTED'`, undefined, {
+    timeout: 15_000,
+  });
   await page.waitForFunction(AVATAR_DRAWN, undefined, { timeout: 15_000 });
 }
 
@@ -97,8 +126,13 @@ describe('demo page in Chromium', { skip: browserSkipReason() }, () => {
       await page.goto(`${server.baseUrl}/`);
       await page.waitForFunction('window.oratorDemo && window.oratorDemo.ready === true');
 
-      const options = await page.locator('.avatar-option input').evaluateAll((inputs) => inputs.map((input) => (input as HTMLInputElement).value));
-      assert.deepEqual(options, server.server.context.catalog.avatars.map((avatar) => avatar.id));
+      const options = await page
+        .locator('.avatar-option input')
+        .evaluateAll((inputs) => inputs.map((input) => (input as HTMLInputElement).value));
+      assert.deepEqual(
+        options,
+        server.server.context.catalog.avatars.map((avatar) => avatar.id),
+      );
       assert.equal(await page.locator('#start').isEnabled(), true);
       assert.equal(await page.locator('#speak').isEnabled(), false);
       assert.equal(await page.locator('#session-state').textContent(), 'IDLE');
@@ -135,7 +169,10 @@ describe('demo page in Chromium', { skip: browserSkipReason() }, () => {
 
       await waitForEvent(page, 'speakingEnd', 1, 30_000);
       const frames = await page.evaluate<MouthFrame[]>(STOP_MOUTH_SAMPLER);
-      const turns = await page.evaluate<Array<{ turnNumber: number; cues: Array<{ startMs: number; viseme: string }>; endMs: number | null }>>(READ_TURNS);
+      const turns =
+        await page.evaluate<Array<{ turnNumber: number; cues: Array<{ startMs: number; viseme: string }>; endMs: number | null }>>(
+          READ_TURNS,
+        );
 
       const names = await eventNames(page);
       assert.ok(names.indexOf('speakingEnd') > names.indexOf('speakingStart'), names.join(', '));
@@ -143,7 +180,9 @@ describe('demo page in Chromium', { skip: browserSkipReason() }, () => {
 
       const turn = turns.at(-1)!;
       assert.ok(turn.cues.length >= 10, `cues received: ${turn.cues.length}`);
-      const speaking = frames.filter((frame) => frame.turnNumber === turn.turnNumber && frame.turnMs !== null && frame.turnMs < (turn.endMs ?? Infinity));
+      const speaking = frames.filter(
+        (frame) => frame.turnNumber === turn.turnNumber && frame.turnMs !== null && frame.turnMs < (turn.endMs ?? Infinity),
+      );
       assert.ok(speaking.length >= 30, `frames during the turn: ${speaking.length}`);
 
       // When audio arrives late, the SDK shifts the turn's clock back, so some playback positions
@@ -151,9 +190,15 @@ describe('demo page in Chromium', { skip: browserSkipReason() }, () => {
       const stalled = new Set(speaking.filter((frame, index) => speaking.slice(index + 1).some((later) => later.turnMs! < frame.turnMs!)));
 
       // The drawn viseme is the timeline's cue at the playback position of every frame.
-      const mismatched = speaking.filter((frame) => frame.viseme !== visemeAt(turn.cues, frame.turnMs!) && !(stalled.has(frame) && frame.viseme === 'sil'));
-      const describeFrames = (list: MouthFrame[]) => list.map((frame) => `${frame.turnMs!.toFixed(0)}ms:${frame.viseme}/${visemeAt(turn.cues, frame.turnMs!)}`).join(' ');
-      assert.ok(mismatched.length <= speaking.length * 0.02, `frames off the timeline: ${mismatched.length} of ${speaking.length}: ${describeFrames(mismatched)} (end ${turn.endMs})`);
+      const mismatched = speaking.filter(
+        (frame) => frame.viseme !== visemeAt(turn.cues, frame.turnMs!) && !(stalled.has(frame) && frame.viseme === 'sil'),
+      );
+      const describeFrames = (list: MouthFrame[]) =>
+        list.map((frame) => `${frame.turnMs!.toFixed(0)}ms:${frame.viseme}/${visemeAt(turn.cues, frame.turnMs!)}`).join(' ');
+      assert.ok(
+        mismatched.length <= speaking.length * 0.02,
+        `frames off the timeline: ${mismatched.length} of ${speaking.length}: ${describeFrames(mismatched)} (end ${turn.endMs})`,
+      );
       assert.ok(new Set(speaking.map((frame) => frame.viseme)).size >= 4, 'several visemes shown');
 
       // The mouth opens and closes, and the pixels in the mouth box follow it: an open mouth is darker.
@@ -161,21 +206,31 @@ describe('demo page in Chromium', { skip: browserSkipReason() }, () => {
       assert.ok(Math.max(...openings) - Math.min(...openings) > 0.3, `jaw range ${Math.min(...openings)}..${Math.max(...openings)}`);
       const lit = speaking.filter((frame) => frame.luminance !== null);
       const luminances = lit.map((frame) => frame.luminance!);
-      assert.ok(Math.max(...luminances) - Math.min(...luminances) > 0.02, `mouth box luminance range ${Math.min(...luminances)}..${Math.max(...luminances)}`);
+      assert.ok(
+        Math.max(...luminances) - Math.min(...luminances) > 0.02,
+        `mouth box luminance range ${Math.min(...luminances)}..${Math.max(...luminances)}`,
+      );
       const r = correlation(
         lit.map((frame) => frame.mouthOpen),
         luminances,
       );
-      t.diagnostic(`frames ${speaking.length}, cues ${turn.cues.length}, luminance range ${(Math.max(...luminances) - Math.min(...luminances)).toFixed(3)}, r ${r.toFixed(2)}`);
+      t.diagnostic(
+        `frames ${speaking.length}, cues ${turn.cues.length}, luminance range ${(Math.max(...luminances) - Math.min(...luminances)).toFixed(3)}, r ${r.toFixed(2)}`,
+      );
       assert.ok(r < -0.4, `correlation of jaw opening and mouth-box luminance: ${r.toFixed(2)}`);
 
       // Sound reaches the output while the mouth moves, and none before the turn. The audio thread
       // renders a little ahead of the clock the page reads, so the last 100 ms before are left out.
       const before = frames.filter((frame) => frame.turnNumber === null && frame.time < speaking[0]!.time - 100);
       assert.ok(before.length > 0);
-      assert.ok(before.every((frame) => frame.level < AUDIBLE_LEVEL), `silent before speech: ${before.map((frame) => `${(speaking[0]!.time - frame.time).toFixed(0)}ms:${frame.level.toFixed(3)}`).join(' ')}`);
+      assert.ok(
+        before.every((frame) => frame.level < AUDIBLE_LEVEL),
+        `silent before speech: ${before.map((frame) => `${(speaking[0]!.time - frame.time).toFixed(0)}ms:${frame.level.toFixed(3)}`).join(' ')}`,
+      );
       const loud = speaking.filter((frame) => frame.level > AUDIBLE_LEVEL);
-      t.diagnostic(`audible frames ${loud.length} of ${speaking.length}, off-timeline frames ${mismatched.length}, stalled frames ${stalled.size}`);
+      t.diagnostic(
+        `audible frames ${loud.length} of ${speaking.length}, off-timeline frames ${mismatched.length}, stalled frames ${stalled.size}`,
+      );
       assert.ok(loud.length > speaking.length * 0.3, `audible frames: ${loud.length} of ${speaking.length}`);
 
       await page.click('#end');

@@ -13,9 +13,15 @@ const EXAMPLE_PUBLIC_DIR = fileURLToPath(new URL('../../../../examples/express-b
 /** Wait until the example page has logged `count` events named `name`. */
 async function waitForExampleEvent(page: Page, name: string, count = 1, timeout = 20_000): Promise<void> {
   try {
-    await page.waitForFunction(`window.example.events.filter((event) => event.name === ${JSON.stringify(name)}).length >= ${count}`, undefined, { timeout });
+    await page.waitForFunction(
+      `window.example.events.filter((event) => event.name === ${JSON.stringify(name)}).length >= ${count}`,
+      undefined,
+      { timeout },
+    );
   } catch (error) {
-    const events = await page.evaluate<string[]>('window.example.events.map((event) => event.detail ? event.name + ": " + event.detail : event.name)');
+    const events = await page.evaluate<string[]>(
+      'window.example.events.map((event) => event.detail ? event.name + ": " + event.detail : event.name)',
+    );
     throw new Error(`"${name}" did not appear in the example's events; it has: ${events.join(' | ')}`, { cause: error });
   }
 }

@@ -43,7 +43,22 @@ function runCli(args: string[], env: Record<string, string> = {}, input?: string
 for (const version of ['1', '2']) {
   test(`mint then inspect, v${version}`, async () => {
     const minted = await runCli(
-      ['ks', 'mint', '--partner', '321', '--type', 'user', '--user', 'alice@example.com', '--expiry', '600', '--privileges', 'sessionid:s1', '--version', version],
+      [
+        'ks',
+        'mint',
+        '--partner',
+        '321',
+        '--type',
+        'user',
+        '--user',
+        'alice@example.com',
+        '--expiry',
+        '600',
+        '--privileges',
+        'sessionid:s1',
+        '--version',
+        version,
+      ],
       { ORATOR_ADMIN_SECRET: SECRET },
     );
     assert.equal(minted.code, 0, minted.stderr);
@@ -119,11 +134,36 @@ const usageErrors: Array<{ name: string; args: string[]; env?: Record<string, st
   { name: 'unknown subcommand', args: ['ks', 'sign'], message: /unknown command "ks sign"/ },
   { name: 'missing partner', args: ['ks', 'mint'], env: { ORATOR_ADMIN_SECRET: SECRET }, message: /--partner is required/ },
   { name: 'missing secret', args: ['ks', 'mint', '--partner', '1'], message: /admin secret is required/ },
-  { name: 'bad type', args: ['ks', 'mint', '--partner', '1', '--type', 'root'], env: { ORATOR_ADMIN_SECRET: SECRET }, message: /--type must be admin or user/ },
-  { name: 'bad version', args: ['ks', 'mint', '--partner', '1', '--version', '3'], env: { ORATOR_ADMIN_SECRET: SECRET }, message: /--version must be 1 or 2/ },
-  { name: 'bad expiry', args: ['ks', 'mint', '--partner', '1', '--expiry', '0'], env: { ORATOR_ADMIN_SECRET: SECRET }, message: /--expiry must be an integer/ },
-  { name: 'bad privilege', args: ['ks', 'mint', '--partner', '1', '--privileges', 'actionslimit:0'], env: { ORATOR_ADMIN_SECRET: SECRET }, message: /actionslimit/ },
-  { name: 'unknown option', args: ['ks', 'mint', '--partner', '1', '--colour', 'x'], env: { ORATOR_ADMIN_SECRET: SECRET }, message: /Unknown option '--colour'/ },
+  {
+    name: 'bad type',
+    args: ['ks', 'mint', '--partner', '1', '--type', 'root'],
+    env: { ORATOR_ADMIN_SECRET: SECRET },
+    message: /--type must be admin or user/,
+  },
+  {
+    name: 'bad version',
+    args: ['ks', 'mint', '--partner', '1', '--version', '3'],
+    env: { ORATOR_ADMIN_SECRET: SECRET },
+    message: /--version must be 1 or 2/,
+  },
+  {
+    name: 'bad expiry',
+    args: ['ks', 'mint', '--partner', '1', '--expiry', '0'],
+    env: { ORATOR_ADMIN_SECRET: SECRET },
+    message: /--expiry must be an integer/,
+  },
+  {
+    name: 'bad privilege',
+    args: ['ks', 'mint', '--partner', '1', '--privileges', 'actionslimit:0'],
+    env: { ORATOR_ADMIN_SECRET: SECRET },
+    message: /actionslimit/,
+  },
+  {
+    name: 'unknown option',
+    args: ['ks', 'mint', '--partner', '1', '--colour', 'x'],
+    env: { ORATOR_ADMIN_SECRET: SECRET },
+    message: /Unknown option '--colour'/,
+  },
   { name: 'inspect without KS', args: ['ks', 'inspect'], message: /KS to inspect is required/ },
   { name: 'partner add without name', args: ['partner', 'add'], message: /--name is required/ },
 ];
@@ -138,7 +178,14 @@ for (const row of usageErrors) {
   });
 }
 
-const helps: string[][] = [['--help'], ['ks', '--help'], ['ks', 'mint', '--help'], ['ks', 'inspect', '-h'], ['partner', 'add', '--help'], ['partner', 'list', '--help']];
+const helps: string[][] = [
+  ['--help'],
+  ['ks', '--help'],
+  ['ks', 'mint', '--help'],
+  ['ks', 'inspect', '-h'],
+  ['partner', 'add', '--help'],
+  ['partner', 'list', '--help'],
+];
 for (const args of helps) {
   test(`help: ${args.join(' ')}`, async () => {
     const result = await runCli(args);
@@ -175,7 +222,10 @@ test('partner add and list', async () => {
 
   // The file is what the server loads, and the printed secret mints a KS it accepts.
   const partners = loadPartners({ ORATOR_PARTNERS_FILE: file });
-  assert.deepEqual(partners.map((partner) => partner.id), [1000, 1001, 77]);
+  assert.deepEqual(
+    partners.map((partner) => partner.id),
+    [1000, 1001, 77],
+  );
   assert.equal(partners[0]?.adminSecrets[0], secret);
   const ks = mintKs({ partnerId: 1000, adminSecret: secret, type: 2, expirySeconds: 60 });
   assert.equal(verifyKs(ks, { secretsFor: (id) => partners.find((partner) => partner.id === id)?.adminSecrets }).partnerId, 1000);

@@ -12,7 +12,10 @@ function startDemoServer(options: DemoOptions): Promise<TestServer> {
   return startTestServer({ build: { plugins: [(app, context) => demoRoutes(app, context, options)] } });
 }
 
-async function createDemoSession(server: TestServer, avatarId = server.server.context.catalog.avatars[0]!.id): Promise<{ sessionId: string; token: string }> {
+async function createDemoSession(
+  server: TestServer,
+  avatarId = server.server.context.catalog.avatars[0]!.id,
+): Promise<{ sessionId: string; token: string }> {
   const response = await call(server.baseUrl, '/api/avatar/create-session', { body: { avatarId } });
   assert.equal(response.status, 200, JSON.stringify(response.body));
   return { sessionId: response.body.sessionId as string, token: response.body.token as string };
@@ -53,7 +56,10 @@ describe('demo backend', () => {
     const session = await createDemoSession(server);
     assert.match(session.sessionId, /\S/);
 
-    const status = await call(server.baseUrl, `/v1/avatar-session/${session.sessionId}`, { method: 'GET', auth: `Bearer ${session.token}` });
+    const status = await call(server.baseUrl, `/v1/avatar-session/${session.sessionId}`, {
+      method: 'GET',
+      auth: `Bearer ${session.token}`,
+    });
     assert.equal(status.status, 200);
     assert.equal(status.body.sessionId, session.sessionId);
   });
@@ -61,10 +67,15 @@ describe('demo backend', () => {
   test('create-session passes voiceId', async () => {
     const voices = server.server.context.catalog.voices;
     const voiceId = voices[voices.length - 1]!.id;
-    const response = await call(server.baseUrl, '/api/avatar/create-session', { body: { avatarId: server.server.context.catalog.avatars[0]!.id, voiceId } });
+    const response = await call(server.baseUrl, '/api/avatar/create-session', {
+      body: { avatarId: server.server.context.catalog.avatars[0]!.id, voiceId },
+    });
     assert.equal(response.status, 200);
 
-    const status = await call(server.baseUrl, `/v1/avatar-session/${response.body.sessionId as string}`, { method: 'GET', auth: `Bearer ${response.body.token as string}` });
+    const status = await call(server.baseUrl, `/v1/avatar-session/${response.body.sessionId as string}`, {
+      method: 'GET',
+      auth: `Bearer ${response.body.token as string}`,
+    });
     assert.equal(status.body.voiceId, voiceId);
   });
 
@@ -86,11 +97,16 @@ describe('demo backend', () => {
 
   test('say-text speaks on the viewer stream', async () => {
     const session = await createDemoSession(server);
-    const init = await call(server.baseUrl, `/v1/avatar-session/${session.sessionId}/init-client`, { auth: `Bearer ${session.token}`, body: {} });
+    const init = await call(server.baseUrl, `/v1/avatar-session/${session.sessionId}/init-client`, {
+      auth: `Bearer ${session.token}`,
+      body: {},
+    });
     const viewer = await TestViewer.connect(init.body.streamUrl as string, session.token);
     try {
       await viewer.waitForMessage('ready');
-      const response = await call(server.baseUrl, '/api/avatar/say-text', { body: { sessionId: session.sessionId, text: 'Hello from the demo.', turnId: 'demo-1' } });
+      const response = await call(server.baseUrl, '/api/avatar/say-text', {
+        body: { sessionId: session.sessionId, text: 'Hello from the demo.', turnId: 'demo-1' },
+      });
       assert.equal(response.status, 200);
       assert.equal(response.body.turnId, 'demo-1');
 
@@ -114,7 +130,10 @@ describe('demo backend', () => {
       assert.equal(response.status, 200, JSON.stringify(response.body));
     }
 
-    const status = await call(server.baseUrl, `/v1/avatar-session/${session.sessionId}`, { method: 'GET', auth: `Bearer ${session.token}` });
+    const status = await call(server.baseUrl, `/v1/avatar-session/${session.sessionId}`, {
+      method: 'GET',
+      auth: `Bearer ${session.token}`,
+    });
     const turns = status.body.queuedTurns as Array<{ turnId: string; chars: number; isFinal: boolean }>;
     // The turn may already be spoken and gone. If it is still listed, it contains every chunk.
     for (const turn of turns.filter((t) => t.turnId === 'stream-1')) {
@@ -122,7 +141,9 @@ describe('demo backend', () => {
       assert.equal(turn.isFinal, true);
     }
 
-    const late = await call(server.baseUrl, '/api/avatar/say-text', { body: { sessionId: session.sessionId, text: 'more', turnId: 'stream-1' } });
+    const late = await call(server.baseUrl, '/api/avatar/say-text', {
+      body: { sessionId: session.sessionId, text: 'more', turnId: 'stream-1' },
+    });
     assert.equal(late.status, 409);
     assert.equal(late.body.code, 'TURN_FINAL');
   });
@@ -145,7 +166,9 @@ describe('demo backend', () => {
 
   test('say-text accepts 1000 characters', async () => {
     const session = await createDemoSession(server);
-    const response = await call(server.baseUrl, '/api/avatar/say-text', { body: { sessionId: session.sessionId, text: 'word '.repeat(200) } });
+    const response = await call(server.baseUrl, '/api/avatar/say-text', {
+      body: { sessionId: session.sessionId, text: 'word '.repeat(200) },
+    });
     assert.equal(response.status, 200, JSON.stringify(response.body));
   });
 

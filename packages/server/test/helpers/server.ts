@@ -37,9 +37,19 @@ export interface TestServer {
 
 /** Start a real server on a free loopback port, with the fast test speech engine unless told otherwise. */
 export async function startTestServer(
-  overrides: { env?: Record<string, string>; partners?: Partner[]; config?: (config: OratorConfig) => void; build?: Partial<BuildOptions> } = {},
+  overrides: {
+    env?: Record<string, string>;
+    partners?: Partner[];
+    config?: (config: OratorConfig) => void;
+    build?: Partial<BuildOptions>;
+  } = {},
 ): Promise<TestServer> {
-  const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', ORATOR_JWT_SECRET: 'test-secret-test-secret-test-secret-42', ...overrides.env });
+  const config = loadConfig({
+    PORT: '0',
+    HOST: '127.0.0.1',
+    ORATOR_JWT_SECRET: 'test-secret-test-secret-test-secret-42',
+    ...overrides.env,
+  });
   overrides.config?.(config);
   const logLines: string[] = [];
   if (process.env.TEST_LOGS) config.logLevel = 'debug';
@@ -90,7 +100,10 @@ export async function call(
 }
 
 /** Create a session with the admin KS and return its id and token. */
-export async function createSession(test: TestServer, body: unknown = { visualConfig: { avatarId: firstAvatarId(test) } }): Promise<{ sessionId: string; token: string }> {
+export async function createSession(
+  test: TestServer,
+  body: unknown = { visualConfig: { avatarId: firstAvatarId(test) } },
+): Promise<{ sessionId: string; token: string }> {
   const response = await call(test.baseUrl, '/v1/avatar-session', { auth: `KS ${test.adminKs}`, body });
   if (response.status !== 200) throw new Error(`create failed: ${response.status} ${JSON.stringify(response.body)}`);
   return { sessionId: response.body.sessionId as string, token: response.body.token as string };

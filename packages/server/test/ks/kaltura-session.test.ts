@@ -13,13 +13,21 @@ const V1_SECRET = 'v1-partner-admin-secret-01234567';
 const START = 1_700_000_000;
 
 const partners: Partner[] = [
-  { id: 1001, name: 'V2', adminSecrets: [SECRET, SECOND_SECRET], enabled: true, maxConcurrentSessions: 5, ksVersion: 2, ksMaxExpirySeconds: 3600 },
+  {
+    id: 1001,
+    name: 'V2',
+    adminSecrets: [SECRET, SECOND_SECRET],
+    enabled: true,
+    maxConcurrentSessions: 5,
+    ksVersion: 2,
+    ksMaxExpirySeconds: 3600,
+  },
   { id: 1002, name: 'V1', adminSecrets: [V1_SECRET], enabled: true, maxConcurrentSessions: 5, ksVersion: 1, ksMaxExpirySeconds: 86400 },
   { id: 1003, name: 'Off', adminSecrets: [SECRET], enabled: false, maxConcurrentSessions: 5, ksVersion: 2, ksMaxExpirySeconds: 86400 },
 ];
 const secretsFor = (id: number): string[] | undefined => partners.find((partner) => partner.id === id)?.adminSecrets;
 
-let clock = START;
+const clock = START;
 let app: FastifyInstance;
 let baseUrl = '';
 
@@ -90,7 +98,12 @@ test('start accepts form-encoded body', async () => {
 });
 
 test('form parser scoped to plugin', async () => {
-  const response = await app.inject({ method: 'POST', url: '/outside', headers: { 'content-type': 'application/x-www-form-urlencoded' }, payload: 'a=1' });
+  const response = await app.inject({
+    method: 'POST',
+    url: '/outside',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    payload: 'a=1',
+  });
   assert.equal(response.statusCode, 415);
 });
 
@@ -166,13 +179,23 @@ test('get rejects invalid KS without echoing it', async () => {
     { ks: wrongSecret, reason: 'INVALID_STR' },
     { ks: mintKs({ partnerId: 1001, adminSecret: SECRET, type: 2, validUntil: START }), reason: 'EXPIRED' },
     { ks: mintKs({ partnerId: 1003, adminSecret: SECRET, type: 2, validUntil: START + 60 }), reason: 'INVALID_STR' },
-    { ks: mintKs({ partnerId: 1001, adminSecret: SECRET, type: 2, validUntil: START + 60, privileges: 'iprestrict:10.9.9.9' }), reason: 'EXCEEDED_RESTRICTED_IP' },
-    { ks: mintKs({ partnerId: 1001, adminSecret: SECRET, type: 2, validUntil: START + 60, privileges: 'urirestrict:/other/*' }), reason: 'EXCEEDED_RESTRICTED_URI' },
+    {
+      ks: mintKs({ partnerId: 1001, adminSecret: SECRET, type: 2, validUntil: START + 60, privileges: 'iprestrict:10.9.9.9' }),
+      reason: 'EXCEEDED_RESTRICTED_IP',
+    },
+    {
+      ks: mintKs({ partnerId: 1001, adminSecret: SECRET, type: 2, validUntil: START + 60, privileges: 'urirestrict:/other/*' }),
+      reason: 'EXCEEDED_RESTRICTED_URI',
+    },
   ];
 
   for (const row of cases) {
     const body = await call('get', { ks: row.ks });
-    assertException(body, 'INVALID_KS', `Invalid KS "${row.reason}", Error "-1,INVALID_STR"`, { KSID: row.reason, ERR_CODE: '-1', ERR_DESC: 'INVALID_STR' });
+    assertException(body, 'INVALID_KS', `Invalid KS "${row.reason}", Error "-1,INVALID_STR"`, {
+      KSID: row.reason,
+      ERR_CODE: '-1',
+      ERR_DESC: 'INVALID_STR',
+    });
     assert.ok(!JSON.stringify(body).includes(row.ks), 'error must not echo the KS');
   }
 });
@@ -242,7 +265,14 @@ interface KalturaModule {
   Client: new (config: unknown) => { setKs(ks: string): void };
   services: {
     session: {
-      start(secret: string, userId?: string, type?: number, partnerId?: number | null, expiry?: number, privileges?: string | null): KalturaRequest<string>;
+      start(
+        secret: string,
+        userId?: string,
+        type?: number,
+        partnerId?: number | null,
+        expiry?: number,
+        privileges?: string | null,
+      ): KalturaRequest<string>;
       get(session?: string | null): KalturaRequest<Record<string, unknown>>;
       end(): KalturaRequest<unknown>;
     };

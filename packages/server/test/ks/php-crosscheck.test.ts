@@ -28,7 +28,7 @@ const VALID_UNTIL = NOW + 3600;
 
 const samples = [
   { type: 0, userId: 'user@example.com', privileges: 'sview:1_abcd1234,privacycontext:MediaSpace' },
-  { type: 2, userId: 'Zoë Ünïcode ~*!\'()', privileges: '*' },
+  { type: 2, userId: "Zoë Ünïcode ~*!'()", privileges: '*' },
   { type: 2, userId: '', privileges: 'edit:a,edit:b,list:*' },
   { type: 0, userId: 'a+b&c=d%e', privileges: 'urirestrict:/api_v3/*|/x?y=1,iprestrict:10.0.0.1/10.0.0.2' },
   { type: 0, userId: 'x'.repeat(77), privileges: 'disableentitlementforentry:0_a/0_b,sessionid:abc' },
@@ -63,7 +63,14 @@ test('PHP mint equals mintKs byte for byte', { skip }, () => {
 
 test('PHP-minted v2 verifies with verifyKs', { skip }, () => {
   const phpKs = runPhp(
-    samples.map((sample) => ({ op: 'mintV2', secret: SECRET, partnerId: PID, validUntil: VALID_UNTIL, randomHex: randomBytes(16).toString('hex'), ...sample })),
+    samples.map((sample) => ({
+      op: 'mintV2',
+      secret: SECRET,
+      partnerId: PID,
+      validUntil: VALID_UNTIL,
+      randomHex: randomBytes(16).toString('hex'),
+      ...sample,
+    })),
   ) as string[];
 
   samples.forEach((sample, index) => {
@@ -77,7 +84,9 @@ test('PHP-minted v2 verifies with verifyKs', { skip }, () => {
 });
 
 test('PHP-minted v1 verifies with verifyKs', { skip }, () => {
-  const [ks] = runPhp([{ op: 'mintV1', secret: SECRET, partnerId: PID, validUntil: VALID_UNTIL, type: 2, userId: 'admin', privileges: 'edit:a,edit:b' }]) as string[];
+  const [ks] = runPhp([
+    { op: 'mintV1', secret: SECRET, partnerId: PID, validUntil: VALID_UNTIL, type: 2, userId: 'admin', privileges: 'edit:a,edit:b' },
+  ]) as string[];
   const verified = verifyKs(ks as string, { secretsFor: () => [SECRET], nowSeconds: NOW });
   assert.equal(verified.version, 1);
   assert.equal(verified.userId, 'admin');
@@ -86,7 +95,14 @@ test('PHP-minted v1 verifies with verifyKs', { skip }, () => {
 
 test('mintKs output verifies in PHP', { skip }, () => {
   const minted = samples.map((sample) =>
-    mintKs({ partnerId: PID, adminSecret: SECRET, type: sample.type as 0 | 2, userId: sample.userId, privileges: sample.privileges, validUntil: VALID_UNTIL }),
+    mintKs({
+      partnerId: PID,
+      adminSecret: SECRET,
+      type: sample.type as 0 | 2,
+      userId: sample.userId,
+      privileges: sample.privileges,
+      validUntil: VALID_UNTIL,
+    }),
   );
   const results = runPhp(minted.map((ks) => ({ op: 'verifyV2', secret: SECRET, ks }))) as Array<Record<string, unknown> | null>;
 
@@ -108,8 +124,27 @@ test('mintKs output verifies in PHP', { skip }, () => {
 
 test('strict base64 agrees with PHP', { skip }, () => {
   const inputs = [
-    'YWJjZA==', 'YWJjZA', 'YWJjZA=', 'YWJjZA===', 'YWJj=', 'YWJjZ', 'YWJjZA==YQ', '+/+/', ' YW\tJj\r\nZA== ',
-    'YWJjZA= =', 'YWJj\vZA==', 'YWJj*ZA==', 'YWJj-ZA', 'MA==', 'MDA=', '==', 'QQ', 'QR', 'QUI', 'QUJ', '====',
+    'YWJjZA==',
+    'YWJjZA',
+    'YWJjZA=',
+    'YWJjZA===',
+    'YWJj=',
+    'YWJjZ',
+    'YWJjZA==YQ',
+    '+/+/',
+    ' YW\tJj\r\nZA== ',
+    'YWJjZA= =',
+    'YWJj\vZA==',
+    'YWJj*ZA==',
+    'YWJj-ZA',
+    'MA==',
+    'MDA=',
+    '==',
+    'QQ',
+    'QR',
+    'QUI',
+    'QUJ',
+    '====',
   ];
   // The KS decoder maps - and _ first, so PHP gets the mapped string; PHP's falsy results
   // ("" and "0") are invalid KS as well.
@@ -117,7 +152,7 @@ test('strict base64 agrees with PHP', { skip }, () => {
   inputs.forEach((input, index) => {
     const phpHex = php[index] as string | null;
     const phpValid = phpHex !== null && phpHex !== '' && phpHex !== '30';
-    let ours: string | null = null;
+    let ours: string | null;
     try {
       ours = decodeKsBase64(input).toString('hex');
     } catch {

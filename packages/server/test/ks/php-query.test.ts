@@ -38,9 +38,12 @@ test('phpHttpBuildQuery order and encoding', () => {
 
 test('phpParseStr duplicates and odd pieces', () => {
   const fields = phpParseStr('a=1&&b&a=2&=x&c=%41+B&d.e=1&f[0]=1&g h=1');
-  assert.deepEqual([...fields], [
-    ['a', '2'],
-    ['b', ''],
-    ['c', 'A B'],
-  ]);
+  assert.deepEqual(
+    [...fields],
+    [
+      ['a', '2'],
+      ['b', ''],
+      ['c', 'A B'],
+    ],
+  );
 });

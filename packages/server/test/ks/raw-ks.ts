@@ -5,12 +5,7 @@ import { createCipheriv, createHash } from 'node:crypto';
 export const TEST_SECRET = 'test-admin-secret-0123456789abcdef';
 
 /** Builds a v2 KS whose payload query string is exactly `query`. */
-export function rawKsV2(
-  partnerId: number | string,
-  query: string,
-  secret = TEST_SECRET,
-  random = Buffer.alloc(16, 7),
-): string {
+export function rawKsV2(partnerId: number | string, query: string, secret = TEST_SECRET, random = Buffer.alloc(16, 7)): string {
   const body = Buffer.concat([random, Buffer.from(query, 'utf8')]);
   const plaintext = Buffer.concat([createHash('sha1').update(body).digest(), body]);
   const padded = Buffer.concat([plaintext, Buffer.alloc((16 - (plaintext.length % 16)) % 16)]);
@@ -26,7 +21,11 @@ export function rawKsV2(
 
 /** Builds a v1 KS over `info`; `signature` overrides the computed lower-case hex SHA-1. */
 export function rawKsV1(info: string, secret = TEST_SECRET, signature?: string): string {
-  const sig = signature ?? createHash('sha1').update(secret + info).digest('hex');
+  const sig =
+    signature ??
+    createHash('sha1')
+      .update(secret + info)
+      .digest('hex');
   return Buffer.from(`${sig}|${info}`, 'utf8').toString('base64');
 }
 

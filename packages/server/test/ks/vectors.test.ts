@@ -42,10 +42,7 @@ for (const vector of vectors) {
 
   test(`vector rejects wrong secret: ${vector.name}`, () => {
     const wrong = secret.slice(0, -1) + (secret.endsWith('0') ? '1' : '0');
-    assert.throws(
-      () => verifyKs(vector.ks, { secretsFor: () => [wrong], nowSeconds: verifyAt }),
-      rejectsWith('KS_SIGNATURE_MISMATCH'),
-    );
+    assert.throws(() => verifyKs(vector.ks, { secretsFor: () => [wrong], nowSeconds: verifyAt }), rejectsWith('KS_SIGNATURE_MISMATCH'));
   });
 
   test(`vector matches second admin secret: ${vector.name}`, () => {

@@ -36,7 +36,15 @@ test('loadPartners fills defaults', () => {
 });
 
 test('loadPartners reads every field', () => {
-  const entry = { id: 7, name: 'B', adminSecrets: [SECRET, `${SECRET}2`], maxConcurrentSessions: 3, enabled: false, ksVersion: 1, ksMaxExpirySeconds: 60 };
+  const entry = {
+    id: 7,
+    name: 'B',
+    adminSecrets: [SECRET, `${SECRET}2`],
+    maxConcurrentSessions: 3,
+    enabled: false,
+    ksVersion: 1,
+    ksMaxExpirySeconds: 60,
+  };
   assert.deepEqual(loadPartners({ ORATOR_PARTNERS: JSON.stringify([entry]) }), [entry]);
 });
 
@@ -60,7 +68,10 @@ test('loadPartners missing file', () => {
 });
 
 test('invalid JSON does not echo input', () => {
-  assert.throws(() => loadPartners({ ORATOR_PARTNERS: `[{"id": 1, "adminSecrets": ["${SECRET}"] oops` }), configError('PARTNERS_INVALID_JSON'));
+  assert.throws(
+    () => loadPartners({ ORATOR_PARTNERS: `[{"id": 1, "adminSecrets": ["${SECRET}"] oops` }),
+    configError('PARTNERS_INVALID_JSON'),
+  );
 });
 
 const valid = { id: 1, name: 'Acme', adminSecrets: [SECRET] };
@@ -73,7 +84,7 @@ const invalidEntries: Array<{ name: string; entry: unknown; code?: string; menti
   { name: 'secret not array', entry: { ...valid, adminSecrets: SECRET }, mentions: '"adminSecrets"' },
   { name: 'short secret', entry: { ...valid, adminSecrets: ['short-secret'] }, mentions: '16 to 256' },
   { name: 'secret with space', entry: { ...valid, adminSecrets: ['partner secret 0123456789'] }, mentions: 'printable' },
-  { name: 'numeric secret', entry: { ...valid, adminSecrets: [1234567890123456789] }, mentions: 'string' },
+  { name: 'numeric secret', entry: { ...valid, adminSecrets: [1234567890123456] }, mentions: 'string' },
   { name: 'enabled string', entry: { ...valid, enabled: 'yes' }, mentions: '"enabled"' },
   { name: 'zero sessions', entry: { ...valid, maxConcurrentSessions: 0 }, mentions: '"maxConcurrentSessions"' },
   { name: 'ksVersion 3', entry: { ...valid, ksVersion: 3 }, mentions: '"ksVersion"' },
@@ -95,7 +106,10 @@ test('partner config rejects non-array', () => {
 });
 
 test('partner config rejects duplicate ids', () => {
-  assert.throws(() => loadPartners({ ORATOR_PARTNERS: JSON.stringify([valid, { ...valid, name: 'Other' }]) }), configError('PARTNER_DUPLICATE_ID'));
+  assert.throws(
+    () => loadPartners({ ORATOR_PARTNERS: JSON.stringify([valid, { ...valid, name: 'Other' }]) }),
+    configError('PARTNER_DUPLICATE_ID'),
+  );
 });
 
 test('error names the partner', () => {
@@ -106,12 +120,23 @@ test('error names the partner', () => {
 });
 
 test('registry lookups', () => {
-  const disabled: Partner = { id: 2, name: 'Off', adminSecrets: [SECRET], enabled: false, maxConcurrentSessions: 1, ksVersion: 2, ksMaxExpirySeconds: 60 };
+  const disabled: Partner = {
+    id: 2,
+    name: 'Off',
+    adminSecrets: [SECRET],
+    enabled: false,
+    maxConcurrentSessions: 1,
+    ksVersion: 2,
+    ksMaxExpirySeconds: 60,
+  };
   const registry = new StaticPartnerRegistry([{ ...disabled, id: 1, enabled: true }, disabled]);
 
   assert.equal(registry.get(1)?.enabled, true);
   assert.equal(registry.get(3), undefined);
-  assert.deepEqual(registry.list().map((partner) => partner.id), [1, 2]);
+  assert.deepEqual(
+    registry.list().map((partner) => partner.id),
+    [1, 2],
+  );
 
   const secretsFor = adminSecretsOf(registry);
   assert.deepEqual(secretsFor(1), [SECRET]);
@@ -120,7 +145,15 @@ test('registry lookups', () => {
 });
 
 test('registry copies are frozen', () => {
-  const source: Partner = { id: 1, name: 'A', adminSecrets: [SECRET], enabled: true, maxConcurrentSessions: 1, ksVersion: 2, ksMaxExpirySeconds: 60 };
+  const source: Partner = {
+    id: 1,
+    name: 'A',
+    adminSecrets: [SECRET],
+    enabled: true,
+    maxConcurrentSessions: 1,
+    ksVersion: 2,
+    ksMaxExpirySeconds: 60,
+  };
   const registry = new StaticPartnerRegistry([source]);
   source.adminSecrets.push('changed-after-construction');
 
@@ -159,7 +192,9 @@ test('partners file written with mode 0600', () => {
 
 test('partners file write validates', () => {
   const path = join(directory, 'never.json');
-  const bad = [{ ...valid, adminSecrets: ['short-secret'], enabled: true, maxConcurrentSessions: 1, ksVersion: 2, ksMaxExpirySeconds: 1 }] as Partner[];
+  const bad = [
+    { ...valid, adminSecrets: ['short-secret'], enabled: true, maxConcurrentSessions: 1, ksVersion: 2, ksMaxExpirySeconds: 1 },
+  ] as Partner[];
   assert.throws(() => writePartnersFile(path, bad), configError('PARTNER_INVALID_FIELD'));
   assert.throws(() => readFileSync(path));
 });

@@ -8,7 +8,15 @@ const MAIN = fileURLToPath(new URL('../../src/main.ts', import.meta.url));
 /** Start `main.ts` as `npm start` would, on a free port, and collect its output. */
 function startOrator(env: Record<string, string>) {
   const child = spawn(process.execPath, ['--import', 'tsx', MAIN], {
-    env: { ...process.env, PORT: '0', HOST: '127.0.0.1', ORATOR_SPEECH_ENGINE: 'test', ORATOR_PARTNERS: '', ORATOR_PARTNERS_FILE: '', ...env },
+    env: {
+      ...process.env,
+      PORT: '0',
+      HOST: '127.0.0.1',
+      ORATOR_SPEECH_ENGINE: 'test',
+      ORATOR_PARTNERS: '',
+      ORATOR_PARTNERS_FILE: '',
+      ...env,
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const output = { stdout: '', stderr: '' };

@@ -10,7 +10,10 @@ export function assertTimelineShape(visemes: readonly VisemeCue[], durationMs: n
     const cue = visemes[index] as VisemeCue;
     assert.ok(isViseme(cue.viseme), `${label}: unknown viseme ${cue.viseme}`);
     assert.ok(Number.isInteger(cue.startMs), `${label}: cue ${index} start ${cue.startMs} is not whole ms`);
-    assert.ok(index === 0 || cue.startMs < durationMs, `${label}: cue ${index} at ${cue.startMs} ms is past the audio end ${durationMs} ms`);
+    assert.ok(
+      index === 0 || cue.startMs < durationMs,
+      `${label}: cue ${index} at ${cue.startMs} ms is past the audio end ${durationMs} ms`,
+    );
 
     const previous = visemes[index - 1];
     if (previous) {

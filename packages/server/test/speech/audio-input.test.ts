@@ -35,11 +35,29 @@ async function rejectsWithCode(promise: Promise<unknown>, code: string, message?
   });
 }
 
-type SampleFormat = { name: string; formatTag: number; bits: number; write: (view: DataView, offset: number, value: number) => void; tolerance: number };
+type SampleFormat = {
+  name: string;
+  formatTag: number;
+  bits: number;
+  write: (view: DataView, offset: number, value: number) => void;
+  tolerance: number;
+};
 
 const SAMPLE_FORMATS: readonly SampleFormat[] = [
-  { name: '8-bit PCM', formatTag: 1, bits: 8, write: (view, offset, value) => view.setUint8(offset, Math.round(value * 127) + 128), tolerance: 1 / 64 },
-  { name: '16-bit PCM', formatTag: 1, bits: 16, write: (view, offset, value) => view.setInt16(offset, Math.round(value * 32767), true), tolerance: 1e-4 },
+  {
+    name: '8-bit PCM',
+    formatTag: 1,
+    bits: 8,
+    write: (view, offset, value) => view.setUint8(offset, Math.round(value * 127) + 128),
+    tolerance: 1 / 64,
+  },
+  {
+    name: '16-bit PCM',
+    formatTag: 1,
+    bits: 16,
+    write: (view, offset, value) => view.setInt16(offset, Math.round(value * 32767), true),
+    tolerance: 1e-4,
+  },
   {
     name: '24-bit PCM',
     formatTag: 1,
@@ -52,7 +70,13 @@ const SAMPLE_FORMATS: readonly SampleFormat[] = [
     },
     tolerance: 1e-4,
   },
-  { name: '32-bit PCM', formatTag: 1, bits: 32, write: (view, offset, value) => view.setInt32(offset, Math.round(value * 2_147_483_647), true), tolerance: 1e-4 },
+  {
+    name: '32-bit PCM',
+    formatTag: 1,
+    bits: 32,
+    write: (view, offset, value) => view.setInt32(offset, Math.round(value * 2_147_483_647), true),
+    tolerance: 1e-4,
+  },
   { name: '32-bit float', formatTag: 3, bits: 32, write: (view, offset, value) => view.setFloat32(offset, value, true), tolerance: 1e-4 },
 ];
 
@@ -60,7 +84,13 @@ const SAMPLE_FORMATS: readonly SampleFormat[] = [
  * Build a WAV whose channel `c` contains `channelGains[c] * signal`. With `extensible`, the fmt chunk
  * uses WAVE_FORMAT_EXTENSIBLE, and an odd-sized `LIST` chunk before `data` checks chunk padding.
  */
-function makeWav(signal: Float32Array, sampleRate: number, format: SampleFormat, channelGains: readonly number[], extensible = false): Uint8Array {
+function makeWav(
+  signal: Float32Array,
+  sampleRate: number,
+  format: SampleFormat,
+  channelGains: readonly number[],
+  extensible = false,
+): Uint8Array {
   const channels = channelGains.length;
   const bytesPerSample = format.bits / 8;
   const fmtSize = extensible ? 40 : 16;
@@ -71,7 +101,8 @@ function makeWav(signal: Float32Array, sampleRate: number, format: SampleFormat,
   const dataOffset = listOffset + 8 + listSize + 1;
   const bytes = new Uint8Array(dataOffset + 8 + dataSize);
   const view = new DataView(bytes.buffer);
-  const ascii = (offset: number, text: string) => [...text].forEach((character, index) => view.setUint8(offset + index, character.charCodeAt(0)));
+  const ascii = (offset: number, text: string) =>
+    [...text].forEach((character, index) => view.setUint8(offset + index, character.charCodeAt(0)));
 
   ascii(0, 'RIFF');
   view.setUint32(4, bytes.length - 8, true);
@@ -105,7 +136,10 @@ function makeWav(signal: Float32Array, sampleRate: number, format: SampleFormat,
 }
 
 function sine(frequency: number, sampleRate: number, ms: number, amplitude = 0.5): Float32Array {
-  return Float32Array.from({ length: Math.round((sampleRate * ms) / 1000) }, (_, index) => amplitude * Math.sin((2 * Math.PI * frequency * index) / sampleRate));
+  return Float32Array.from(
+    { length: Math.round((sampleRate * ms) / 1000) },
+    (_, index) => amplitude * Math.sin((2 * Math.PI * frequency * index) / sampleRate),
+  );
 }
 
 function rms(samples: ArrayLike<number>, scale = 1): number {

@@ -87,7 +87,10 @@ test('espeak words rebuild the text', async () => {
   const words = result.words.map((word) => word.text);
 
   assertResultShape(result, 'rich text');
-  assert.deepEqual(words.filter((word) => word !== '😀'), ['The', 'quick', 'brown', 'fox', 'café', 'owner', 'in', 'São', 'Paulo', 'paid', '1984', 'dollars', 'for', '3.14', 'pies', 'today']);
+  assert.deepEqual(
+    words.filter((word) => word !== '😀'),
+    ['The', 'quick', 'brown', 'fox', 'café', 'owner', 'in', 'São', 'Paulo', 'paid', '1984', 'dollars', 'for', '3.14', 'pies', 'today'],
+  );
 
   for (let index = 1; index < result.words.length; index++) {
     assert.ok((result.words[index]?.startMs ?? 0) >= (result.words[index - 1]?.endMs ?? 0), `word ${index} overlaps the previous one`);

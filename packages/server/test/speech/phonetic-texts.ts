@@ -29,7 +29,7 @@ export const PHONETIC_TEXTS: Record<string, string> = {
     'quält jeden größeren Zwerg. Ich möchte heute Abend Pfannkuchen mit Äpfeln essen, ach, das Mädchen ' +
     'lacht; Ungeheuer, Häuser, Eis, Bücher, schön, Straße, Zeitung, Kirche, Tschüss, Loch, Dschungel.',
   it:
-    "Quel vituperabile xenofobo zelante assaggia il whisky ed esclama: alleluja! Gli gnocchi, la " +
+    'Quel vituperabile xenofobo zelante assaggia il whisky ed esclama: alleluja! Gli gnocchi, la ' +
     "famiglia, il ghiaccio, lo sciopero, la pizza, l'azzurro cielo, mezzo, figlio, cenere, giorno, " +
     'chiesa, scienza, bagno, perché, però, città, uomo, acqua.',
   pt:
@@ -41,7 +41,7 @@ export const PHONETIC_TEXTS: Record<string, string> = {
     'O pão, a mãe, as irmãs, os leões, lhe, ninho, chave, janela, rato, carro, caro, muito, bem, ' +
     'sim, um, homem, canção, queijo, guerra, água, tia, dia, leite, cidade.',
   nl:
-    'Pa\'s wijze lynx bezag vroom het fikse aquaduct. Schaatsen, graag, huis, uit, reus, bui, ' +
+    "Pa's wijze lynx bezag vroom het fikse aquaduct. Schaatsen, graag, huis, uit, reus, bui, " +
     'meeuw, nieuw, leeuw, goed, jong, zingen, schrijven, tjalk, vlag, sjaal, Utrecht, eeuw.',
   pl:
     'Pchnąć w tę łódź jeża lub ośm skrzyń fig. Zażółć gęślą jaźń; chrząszcz brzmi w trzcinie, ' +

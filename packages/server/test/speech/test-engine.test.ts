@@ -36,7 +36,10 @@ test('test engine result has the engine shape', async () => {
     result.visemes.slice(0, 5).map((cue) => cue.viseme),
     ['CH', 'O', 'PP', 'sil', 'TH'],
   );
-  assert.ok(result.pcm.some((sample) => Math.abs(sample) > 4000), 'no audible tone');
+  assert.ok(
+    result.pcm.some((sample) => Math.abs(sample) > 4000),
+    'no audible tone',
+  );
   for (const word of result.words) {
     assert.ok(word.endMs > word.startMs, `${word.text} has no duration`);
     assert.ok(word.endMs <= result.durationMs, `${word.text} ends after the audio`);
@@ -59,5 +62,8 @@ test('test engine validates like the real engines', async () => {
   await assert.rejects(engine.synthesize({ text: 'hi', voiceId: 'test:default', speed: 1 }, AbortSignal.abort()), { code: 'ABORTED' });
 
   await engine.close();
-  await assert.rejects(engine.synthesize({ text: 'hi', voiceId: 'test:default', speed: 1 }), (error: unknown) => error instanceof SpeechError && error.code === 'ENGINE_CLOSED');
+  await assert.rejects(
+    engine.synthesize({ text: 'hi', voiceId: 'test:default', speed: 1 }),
+    (error: unknown) => error instanceof SpeechError && error.code === 'ENGINE_CLOSED',
+  );
 });

@@ -59,7 +59,10 @@ test('pool replaces a crashed worker', async () => {
 
     assert.equal(await pool.run({ action: 'echo', value: 'after crash' }), 'after crash');
     assert.equal(pool.stats().restarts, 1);
-    assert.ok(records.some((record) => record.level === 'error'), 'the crash was not logged');
+    assert.ok(
+      records.some((record) => record.level === 'error'),
+      'the crash was not logged',
+    );
   } finally {
     await pool.close();
   }

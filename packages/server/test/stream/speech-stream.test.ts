@@ -27,16 +27,25 @@ describe('speech stream with eSpeak NG', () => {
   after(() => server.close());
 
   async function openViewer(session: { sessionId: string; token: string }): Promise<TestViewer> {
-    const init = await call(server.baseUrl, `/v1/avatar-session/${session.sessionId}/init-client`, { auth: `Bearer ${session.token}`, body: {} });
+    const init = await call(server.baseUrl, `/v1/avatar-session/${session.sessionId}/init-client`, {
+      auth: `Bearer ${session.token}`,
+      body: {},
+    });
     const viewer = await TestViewer.connect(init.body.streamUrl as string, session.token);
     await viewer.waitForMessage('ready');
     return viewer;
   }
 
   test('segments carry visemes that end within one frame of their audio', async () => {
-    const session = await createSession(server, { visualConfig: { avatarId: server.server.context.catalog.avatars[0]!.id }, voiceConfig: { id: 'espeak:en-us' } });
+    const session = await createSession(server, {
+      visualConfig: { avatarId: server.server.context.catalog.avatars[0]!.id },
+      voiceConfig: { id: 'espeak:en-us' },
+    });
     const viewer = await openViewer(session);
-    await call(server.baseUrl, `/v1/avatar-session/${session.sessionId}/say-text`, { auth: `Bearer ${session.token}`, body: { text: 'Hello world. How are you today?' } });
+    await call(server.baseUrl, `/v1/avatar-session/${session.sessionId}/say-text`, {
+      auth: `Bearer ${session.token}`,
+      body: { text: 'Hello world. How are you today?' },
+    });
     await viewer.waitForMessage('turn-end', 20_000);
 
     const segments = viewer.ofType('segment');
@@ -52,8 +61,14 @@ describe('speech stream with eSpeak NG', () => {
       assert.ok(lastCue.startMs < segment.startMs + segment.durationMs + AUDIO_FRAME_MAX_MS, 'a cue starts after the audio');
     }
     const end = segments.at(-1)!;
-    assert.ok(Math.abs(end.startMs + end.durationMs - audioMs) <= AUDIO_FRAME_MAX_MS, `segments end at ${end.startMs + end.durationMs} ms, audio at ${audioMs} ms`);
-    assert.ok(viewer.audio.some((frame) => frame.peak > 2000), 'speech audio is silent');
+    assert.ok(
+      Math.abs(end.startMs + end.durationMs - audioMs) <= AUDIO_FRAME_MAX_MS,
+      `segments end at ${end.startMs + end.durationMs} ms, audio at ${audioMs} ms`,
+    );
+    assert.ok(
+      viewer.audio.some((frame) => frame.peak > 2000),
+      'speech audio is silent',
+    );
     viewer.close();
   });
 
@@ -81,7 +96,13 @@ describe('speech stream with eSpeak NG', () => {
 
     const words = viewer.ofType('segment').flatMap((segment) => segment.words.map((word) => word.text));
     assert.equal(words.join('').replace(/\s+/g, ''), ANSWER.replace(/\s+/g, ''));
-    assert.equal(viewer.ofType('segment').map((segment) => segment.text).join(''), ANSWER);
+    assert.equal(
+      viewer
+        .ofType('segment')
+        .map((segment) => segment.text)
+        .join(''),
+      ANSWER,
+    );
     viewer.close();
   });
 
@@ -89,10 +110,16 @@ describe('speech stream with eSpeak NG', () => {
     const session = await createSession(server);
     const viewer = await openViewer(session);
     const long = 'This sentence is spoken in full before the cut. '.repeat(8);
-    await call(server.baseUrl, `/v1/avatar-session/${session.sessionId}/say-text`, { auth: `Bearer ${session.token}`, body: { text: long, turnId: 'cut', isFinal: false } });
+    await call(server.baseUrl, `/v1/avatar-session/${session.sessionId}/say-text`, {
+      auth: `Bearer ${session.token}`,
+      body: { text: long, turnId: 'cut', isFinal: false },
+    });
     await viewer.waitFor('about a second of audio', () => viewer.audio.length >= 12, 20_000);
 
-    const interrupt = await call(server.baseUrl, `/v1/avatar-session/${session.sessionId}/interrupt`, { auth: `Bearer ${session.token}`, body: {} });
+    const interrupt = await call(server.baseUrl, `/v1/avatar-session/${session.sessionId}/interrupt`, {
+      auth: `Bearer ${session.token}`,
+      body: {},
+    });
     const cut = interrupt.body.interruptedTurn as { turnId: string; spokenText: string; spokenChars: number; totalChars: number };
     assert.equal(cut.turnId, 'cut');
     assert.ok(cut.spokenChars > 0 && cut.spokenChars < cut.totalChars, `spoken ${cut.spokenChars} of ${cut.totalChars}`);
@@ -113,7 +140,10 @@ describe('speech stream with eSpeak NG', () => {
 
   test('a stalled viewer does not delay another', async () => {
     const session = await createSession(server);
-    const init = await call(server.baseUrl, `/v1/avatar-session/${session.sessionId}/init-client`, { auth: `Bearer ${session.token}`, body: {} });
+    const init = await call(server.baseUrl, `/v1/avatar-session/${session.sessionId}/init-client`, {
+      auth: `Bearer ${session.token}`,
+      body: {},
+    });
     const healthy = await openViewer(session);
     const stalled = await TestViewer.connect(init.body.streamUrl as string, session.token);
     await stalled.waitForMessage('ready');
@@ -121,7 +151,10 @@ describe('speech stream with eSpeak NG', () => {
     (stalled.socket as unknown as { _socket: { pause(): void } })._socket.pause();
 
     const startedAt = Date.now();
-    await call(server.baseUrl, `/v1/avatar-session/${session.sessionId}/say-text`, { auth: `Bearer ${session.token}`, body: { text: 'Short and sweet. Still flowing.' } });
+    await call(server.baseUrl, `/v1/avatar-session/${session.sessionId}/say-text`, {
+      auth: `Bearer ${session.token}`,
+      body: { text: 'Short and sweet. Still flowing.' },
+    });
     await healthy.waitForMessage('turn-end', 20_000);
     const segments = healthy.ofType('segment');
     const audioMs = segments.reduce((sum, segment) => sum + segment.durationMs, 0);

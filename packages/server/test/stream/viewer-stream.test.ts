@@ -5,7 +5,10 @@ import { call, createSession, startTestServer, type TestServer } from '../helper
 import { TestViewer } from '../helpers/viewer.js';
 
 async function streamUrlOf(server: TestServer, session: { sessionId: string; token: string }): Promise<string> {
-  const response = await call(server.baseUrl, `/v1/avatar-session/${session.sessionId}/init-client`, { auth: `Bearer ${session.token}`, body: {} });
+  const response = await call(server.baseUrl, `/v1/avatar-session/${session.sessionId}/init-client`, {
+    auth: `Bearer ${session.token}`,
+    body: {},
+  });
   return response.body.streamUrl as string;
 }
 
@@ -26,7 +29,10 @@ describe('viewer stream with the test engine', () => {
     assert.equal(ready.audio.sampleRate, server.server.context.engine.sampleRate);
 
     const text = 'Hello there. This is a test.';
-    await call(server.baseUrl, `/v1/avatar-session/${session.sessionId}/say-text`, { auth: `Bearer ${session.token}`, body: { text, turnId: 'greeting' } });
+    await call(server.baseUrl, `/v1/avatar-session/${session.sessionId}/say-text`, {
+      auth: `Bearer ${session.token}`,
+      body: { text, turnId: 'greeting' },
+    });
     await viewer.waitForMessage('turn-end');
 
     const types = viewer.messages.map((message) => message.type).filter((type) => type !== 'heartbeat');
@@ -40,14 +46,19 @@ describe('viewer stream with the test engine', () => {
     assert.equal(segments.map((segment) => segment.text).join(''), text);
 
     const sampleRate = ready.audio.sampleRate;
-    const totalSamples = viewer.audio.filter((frame) => frame.turnNumber === turnStart.turnNumber).reduce((sum, frame) => sum + frame.samples, 0);
+    const totalSamples = viewer.audio
+      .filter((frame) => frame.turnNumber === turnStart.turnNumber)
+      .reduce((sum, frame) => sum + frame.samples, 0);
     const audioMs = (totalSamples / sampleRate) * 1000;
     const declaredMs = segments.reduce((sum, segment) => sum + segment.durationMs, 0);
     assert.ok(Math.abs(audioMs - declaredMs) < 1, `audio ${audioMs} ms, segments declare ${declaredMs} ms`);
     assert.equal(viewer.ofType('turn-end')[0]!.reason, 'completed');
 
     for (const frame of viewer.audio) assert.ok((frame.samples / sampleRate) * 1000 <= AUDIO_FRAME_MAX_MS + 1e-6);
-    assert.ok(viewer.audio.some((frame) => frame.peak > 1000), 'audio is silent');
+    assert.ok(
+      viewer.audio.some((frame) => frame.peak > 1000),
+      'audio is silent',
+    );
 
     for (const segment of segments) {
       const last = segment.visemes.at(-1)!;
@@ -72,11 +83,15 @@ describe('viewer stream with the test engine', () => {
     await first.waitForMessage('ready');
     await second.waitForMessage('ready');
 
-    await call(server.baseUrl, `/v1/avatar-session/${session.sessionId}/say-text`, { auth: `Bearer ${session.token}`, body: { text: 'Both of you hear this.' } });
+    await call(server.baseUrl, `/v1/avatar-session/${session.sessionId}/say-text`, {
+      auth: `Bearer ${session.token}`,
+      body: { text: 'Both of you hear this.' },
+    });
     await first.waitForMessage('turn-end');
     await second.waitForMessage('turn-end');
 
-    const strip = (viewer: TestViewer) => viewer.messages.filter((m) => m.type !== 'heartbeat' && m.type !== 'ready').map(({ receivedAt: _receivedAt, ...message }) => message);
+    const strip = (viewer: TestViewer) =>
+      viewer.messages.filter((m) => m.type !== 'heartbeat' && m.type !== 'ready').map(({ receivedAt: _receivedAt, ...message }) => message);
     assert.deepEqual(strip(first), strip(second));
     assert.deepEqual(
       first.audio.map(({ receivedAt: _r, ...frame }) => frame),
@@ -128,10 +143,16 @@ describe('viewer stream with the test engine', () => {
       auth: `Bearer ${session.token}`,
       body: { text: 'This is a long answer that goes on and on. '.repeat(10), turnId: 'long' },
     });
-    await call(server.baseUrl, `/v1/avatar-session/${session.sessionId}/say-text`, { auth: `Bearer ${session.token}`, body: { text: 'Queued.', turnId: 'queued' } });
+    await call(server.baseUrl, `/v1/avatar-session/${session.sessionId}/say-text`, {
+      auth: `Bearer ${session.token}`,
+      body: { text: 'Queued.', turnId: 'queued' },
+    });
     await viewer.waitFor('some audio', () => viewer.audio.length >= 5);
 
-    const interrupt = await call(server.baseUrl, `/v1/avatar-session/${session.sessionId}/interrupt`, { auth: `Bearer ${session.token}`, body: {} });
+    const interrupt = await call(server.baseUrl, `/v1/avatar-session/${session.sessionId}/interrupt`, {
+      auth: `Bearer ${session.token}`,
+      body: {},
+    });
     assert.deepEqual(interrupt.body.droppedTurnIds, ['queued']);
     await viewer.waitForMessage('interrupted');
     const framesAtInterrupt = viewer.audio.length;

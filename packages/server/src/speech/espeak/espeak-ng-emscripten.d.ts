@@ -2,15 +2,7 @@
 // ships JavaScript only; these shapes come from its espeak-ng.js.
 declare module '@echogarden/espeak-ng-emscripten' {
   export type EspeakEventType =
-    | 'list_terminated'
-    | 'word'
-    | 'sentence'
-    | 'mark'
-    | 'play'
-    | 'end'
-    | 'msg_terminated'
-    | 'phoneme'
-    | 'samplerate';
+    'list_terminated' | 'word' | 'sentence' | 'mark' | 'play' | 'end' | 'msg_terminated' | 'phoneme' | 'samplerate';
 
   export interface EspeakEvent {
     type: EspeakEventType;

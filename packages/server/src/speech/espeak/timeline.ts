@@ -24,7 +24,12 @@ interface Sound {
  * for each pause. A word therefore spans from its first phoneme to the start of whatever follows
  * its last phoneme. Words that produced no phoneme (unspoken punctuation) are left out.
  */
-export function buildEspeakTimeline(events: readonly EspeakEvent[], escaped: EscapedText, text: string, durationMs: number): EspeakTimeline {
+export function buildEspeakTimeline(
+  events: readonly EspeakEvent[],
+  escaped: EscapedText,
+  text: string,
+  durationMs: number,
+): EspeakTimeline {
   const wordRanges: SourceRange[] = [];
   const sounds: Sound[] = [];
 
@@ -54,7 +59,9 @@ export function buildEspeakTimeline(events: readonly EspeakEvent[], escaped: Esc
   }
 
   const visemes = buildVisemeTimeline(sounds, durationMs);
-  const phonemes = sounds.filter((sound) => sound.phoneme !== '').map(({ phoneme, startMs }) => ({ phoneme, startMs: Math.min(startMs, durationMs) }));
+  const phonemes = sounds
+    .filter((sound) => sound.phoneme !== '')
+    .map(({ phoneme, startMs }) => ({ phoneme, startMs: Math.min(startMs, durationMs) }));
   const wordTexts = wordRanges.map((range) => wordText(text.slice(range.start, range.end)));
   const words = wordTimings(wordTexts, sounds, durationMs);
 
