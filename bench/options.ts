@@ -46,7 +46,7 @@ export function benchOptions(mode: 'quick' | 'full'): BenchOptions {
     controlRuns: 3,
     loadTimeLimitMs: 30_000,
     ttfaSamples: 30,
-    capacitySteps: [1, 2, 3, 4, 6, 8, 12, 16],
+    capacitySteps: [1, 2, 4, 8, 16, 24, 32, 48, 64, 96, 128],
     capacityWindowMs: 8_000,
     capacityRuns: 3,
     memorySessionCounts: [1_000, 10_000],

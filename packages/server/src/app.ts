@@ -108,7 +108,7 @@ export async function buildServer(config: OratorConfig, options: BuildOptions): 
   const hub = new ViewerHub(store, bus, auth, sessions, engine.sampleRate, config.limits, metrics, log, async (sessionId) => {
     const turns = await store.listPendingTurns(sessionId);
     return turns.some((turn) => turn.state === 'speaking');
-  });
+  }, config.idleTimeoutMs);
   const sweeper = new Sweeper(store, sessions, log, options.sweepIntervalMs ?? 1_000);
 
   const context: AppContext = {

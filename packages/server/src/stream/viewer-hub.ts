@@ -13,7 +13,10 @@ import type { SessionService } from '../sessions/session-service.js';
 /** Path of the viewer stream; the session id is in the path, the token never is. */
 export const STREAM_PATH = /^\/v1\/avatar-session\/([A-Za-z0-9-]{1,64})\/stream$/;
 
-/** Interval of heartbeat messages, in ms; each one also counts as session activity. */
+/**
+ * Default interval of heartbeat messages, in ms. Each heartbeat also counts as session activity,
+ * so the hub beats at least three times per idle timeout.
+ */
 export const HEARTBEAT_MS = 10_000;
 
 // A viewer must authenticate this soon after connecting, in ms.
@@ -26,13 +29,20 @@ interface Viewer {
   socket: WebSocket;
   sessionId: string;
   unsubscribe: () => void;
+  /** WebSocket pings sent since the last pong. */
+  unansweredPings: number;
 }
+
+// A viewer that leaves this many heartbeat pings unanswered is not reading its socket. Byte counts
+// alone would notice it late, because the kernel buffers megabytes of audio on each side.
+const MAX_UNANSWERED_PINGS = 2;
 
 /** Accepts viewer WebSockets, authenticates them and fans out each session's stream. */
 export class ViewerHub {
   private readonly wss = new WebSocketServer({ noServer: true, maxPayload: MAX_CLIENT_MESSAGE_BYTES });
   private readonly viewers = new Map<string, Set<Viewer>>();
   private readonly heartbeat: NodeJS.Timeout;
+  private readonly heartbeatMs: number;
 
   constructor(
     private readonly store: SessionStore,
@@ -44,8 +54,10 @@ export class ViewerHub {
     private readonly metrics: Metrics,
     private readonly log: FastifyBaseLogger,
     private readonly isSpeaking: (sessionId: string) => Promise<boolean>,
+    idleTimeoutMs: number,
   ) {
-    this.heartbeat = setInterval(() => void this.beat(), HEARTBEAT_MS);
+    this.heartbeatMs = Math.max(50, Math.min(HEARTBEAT_MS, Math.floor(idleTimeoutMs / 3)));
+    this.heartbeat = setInterval(() => void this.beat(), this.heartbeatMs);
     this.heartbeat.unref();
   }
 
@@ -103,7 +115,8 @@ export class ViewerHub {
     }
 
     await this.sessions.touch(sessionId);
-    const viewer: Viewer = { socket, sessionId, unsubscribe: () => undefined };
+    const viewer: Viewer = { socket, sessionId, unsubscribe: () => undefined, unansweredPings: 0 };
+    socket.on('pong', () => (viewer.unansweredPings = 0));
     viewer.unsubscribe = await this.bus.subscribeStream(sessionId, (event) => this.deliver(viewer, event));
     let set = this.viewers.get(sessionId);
     if (!set) this.viewers.set(sessionId, (set = new Set()));
@@ -118,7 +131,7 @@ export class ViewerHub {
       avatarId: session.avatarId,
       voiceId: session.voiceId,
       audio: { encoding: 'pcm_s16le', sampleRate: this.sampleRate, channels: 1, frameMs: AUDIO_FRAME_MAX_MS },
-      heartbeatMs: HEARTBEAT_MS,
+      heartbeatMs: this.heartbeatMs,
       speaking: await this.isSpeaking(sessionId),
     });
 
@@ -148,14 +161,19 @@ export class ViewerHub {
     if (socket.readyState !== socket.OPEN) return;
 
     if (socket.bufferedAmount > this.limits.viewerBufferBytes) {
-      this.log.warn({ sessionId: viewer.sessionId, bufferedBytes: socket.bufferedAmount }, 'viewer too slow; closing');
-      socket.close(StreamCloseCode.SlowConsumer, 'viewer too slow');
-      // close() waits for the buffer to drain; terminate if it does not drain soon.
-      setTimeout(() => socket.terminate(), 1_000).unref();
-      this.remove(viewer);
+      this.dropSlowViewer(viewer, `send buffer holds ${socket.bufferedAmount} bytes`);
       return;
     }
     socket.send(data, { binary });
+  }
+
+  /** Close a viewer that reads too slowly, so it cannot hold up the session's other viewers. */
+  private dropSlowViewer(viewer: Viewer, why: string): void {
+    this.log.warn({ sessionId: viewer.sessionId, why }, 'viewer too slow; closing');
+    viewer.socket.close(StreamCloseCode.SlowConsumer, 'viewer too slow');
+    // close() waits for the send buffer to drain, which a stalled reader never does.
+    setTimeout(() => viewer.socket.terminate(), 1_000).unref();
+    this.remove(viewer);
   }
 
   private remove(viewer: Viewer): void {
@@ -168,11 +186,19 @@ export class ViewerHub {
     this.log.info({ sessionId: viewer.sessionId, viewers: set.size }, 'viewer disconnected');
   }
 
-  /** Heartbeat every viewer and count connected viewers as session activity. */
+  /** Heartbeat and ping every viewer, drop those that stopped reading, and count viewers as session activity. */
   private async beat(): Promise<void> {
     const now = Date.now();
     for (const [sessionId, set] of this.viewers) {
-      for (const viewer of set) this.send(viewer, { type: 'heartbeat', t: now });
+      for (const viewer of set) {
+        if (viewer.unansweredPings >= MAX_UNANSWERED_PINGS) {
+          this.dropSlowViewer(viewer, `${viewer.unansweredPings} pings unanswered`);
+          continue;
+        }
+        this.send(viewer, { type: 'heartbeat', t: now });
+        viewer.unansweredPings += 1;
+        viewer.socket.ping();
+      }
       try {
         await this.store.touchSession(sessionId, now);
       } catch (error) {

@@ -166,3 +166,57 @@ describe('viewer stream with the test engine', () => {
     viewer.close();
   });
 });
+
+describe('viewer activity and back-pressure', () => {
+  let server: TestServer;
+  before(async () => {
+    server = await startTestServer({
+      config: (config) => {
+        config.idleTimeoutMs = 600;
+        config.limits.viewerBufferBytes = 16 * 1024;
+      },
+      build: { sweepIntervalMs: 50 },
+    });
+  });
+  after(() => server.close());
+
+  test('connected viewer keeps the session alive', async () => {
+    const session = await createSession(server);
+    const viewer = await TestViewer.connect(await streamUrlOf(server, session), session.token);
+    await viewer.waitForMessage('ready');
+    assert.ok(viewer.ofType('ready')[0]!.heartbeatMs <= 200);
+
+    await new Promise((resolve) => setTimeout(resolve, 1_500));
+    const alive = await call(server.baseUrl, `/v1/avatar-session/${session.sessionId}`, { method: 'GET', auth: `Bearer ${session.token}` });
+    assert.equal(alive.status, 200);
+    assert.equal(alive.body.state, 'active');
+    assert.ok(viewer.ofType('heartbeat').length >= 3);
+
+    viewer.close();
+    await new Promise((resolve) => setTimeout(resolve, 1_200));
+    const ended = await call(server.baseUrl, `/v1/avatar-session/${session.sessionId}`, { method: 'GET', auth: `Bearer ${session.token}` });
+    assert.equal(ended.status, 410);
+  });
+
+  test('stalled viewer is closed as too slow', async () => {
+    const session = await createSession(server);
+    const url = await streamUrlOf(server, session);
+    const healthy = await TestViewer.connect(url, session.token);
+    const stalled = await TestViewer.connect(url, session.token);
+    await healthy.waitForMessage('ready');
+    await stalled.waitForMessage('ready');
+    // Stop reading: the stalled viewer answers no more pings, and its kernel buffers fill.
+    (stalled.socket as unknown as { _socket: { pause(): void } })._socket.pause();
+
+    await call(server.baseUrl, `/v1/avatar-session/${session.sessionId}/say-text`, {
+      auth: `Bearer ${session.token}`,
+      body: { text: 'A long answer keeps the stream busy for a while. '.repeat(4) },
+    });
+    await healthy.waitFor('the slow viewer to be dropped', () => server.logs.some((line) => line.includes('viewer too slow')), 10_000);
+    await healthy.waitForMessage('turn-end', 30_000);
+    assert.equal(healthy.ofType('turn-end')[0]!.reason, 'completed');
+    assert.ok(healthy.ofType('heartbeat').length > 0);
+    healthy.close();
+    stalled.socket.terminate();
+  });
+});
