@@ -1,4 +1,6 @@
 /** Renders docs/benchmarks.md from the results of one run. */
+import { existsSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import type { BrowserResult } from './browser.js';
 import type { CapacityResult } from './capacity.js';
 import type { ControlPlaneResult } from './control-plane.js';
@@ -67,7 +69,15 @@ export function renderReport(results: Results, rawFile: string): string {
   renderMemory(results.memory, push);
   renderInterrupt(results.interrupt, push);
   renderBrowser(results.browser, push);
+  renderHistory(push);
   return `${lines.join('\n')}\n`;
+}
+
+/** Append the hand-kept before/after record of fixed bottlenecks, when it exists. */
+function renderHistory(push: (...lines: string[]) => void): void {
+  const historyFile = fileURLToPath(new URL('./history.md', import.meta.url));
+  if (!existsSync(historyFile)) return;
+  push('', readFileSync(historyFile, 'utf8').trimEnd());
 }
 
 function renderControl(value: unknown, options: BenchOptions, push: (...lines: string[]) => void): void {
