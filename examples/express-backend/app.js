@@ -52,6 +52,14 @@ export function createApp(options) {
   app.disable('x-powered-by');
   app.use(express.json({ limit: '16kb' }));
 
+  // The API takes JSON only; any other body would otherwise look like missing fields.
+  app.use('/api', (req, res, next) => {
+    if (req.method === 'POST' && req.headers['content-length'] !== '0' && !req.is('application/json')) {
+      return res.status(415).json({ success: false, error: 'Unsupported content type: send application/json' });
+    }
+    next();
+  });
+
   app.get('/api/avatar/config', (req, res) => {
     // The browser loads the SDK from the avatar service and talks to it with the session token.
     res.json({ success: true, oratorUrl });
@@ -105,6 +113,10 @@ export function createApp(options) {
   });
 
   if (options.publicDir) app.use(express.static(options.publicDir));
+
+  app.use((req, res) => {
+    res.status(404).json({ success: false, error: `Route ${req.method} ${req.path} not found` });
+  });
 
   // Errors as JSON: a malformed body is the client's fault, an unreachable avatar service is not.
   app.use((error, req, res, next) => {

@@ -248,4 +248,24 @@ describe('express example failures', () => {
     assert.equal(result.status, 2);
     assert.match(result.stderr, /AVATAR_KS is not set/);
   });
+
+  test('non-JSON body is 415 and unknown route is JSON 404', async () => {
+    const orator = await startTestServer();
+    const example = await startExample({ ks: orator.adminKs, oratorUrl: orator.baseUrl });
+    try {
+      const form = await call(example.baseUrl, '/api/avatar/create-session', {
+        rawBody: 'avatarId=ava',
+        contentType: 'application/x-www-form-urlencoded',
+      });
+      assert.equal(form.status, 415);
+      assert.match(form.body.error as string, /application\/json/);
+
+      const missing = await call(example.baseUrl, '/api/avatar/end', { body: {} });
+      assert.equal(missing.status, 404);
+      assert.equal(missing.body.success, false);
+    } finally {
+      await example.close();
+      await orator.close();
+    }
+  });
 });

@@ -240,7 +240,7 @@ export class KalturaAvatarSession {
       handlers: {
         message: (message) => {
           if (message.type === 'ready' && message.avatarId && message.avatarId !== this.avatarId) this.avatarId = message.avatarId;
-          if (message.type === 'session-ended') this.logger.info(`session ended by the server (${message.reason})`);
+          if (message.type === 'session-ended') this.logger.info(`session ended (reason: ${message.reason})`);
           view.handleMessage(message);
         },
         audio: (turnNumber, sampleOffset, pcm) => view.handleAudio(turnNumber, sampleOffset, pcm),

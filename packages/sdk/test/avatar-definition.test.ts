@@ -16,7 +16,7 @@ import {
 const catalogDir = fileURLToPath(new URL('../../server/catalog/avatars/', import.meta.url));
 const files = readdirSync(catalogDir).filter((name) => name.endsWith('.json'));
 const load = (name: string): unknown => JSON.parse(readFileSync(`${catalogDir}${name}`, 'utf8'));
-const VOICES = new Set(['espeak:en-us', 'espeak:en-gb', 'espeak:es', 'espeak:fr', 'espeak:de']);
+const VOICES = new Set(['espeak:en-us', 'espeak:en-us:female', 'espeak:en-gb', 'espeak:en-gb:female']);
 
 function parseIssues(json: unknown): string[] {
   try {

@@ -357,7 +357,7 @@ function showMeasurement() {
   const parts = [];
   if (m.audioAt !== undefined) parts.push(`${since(m.audioAt)} to playback`);
   if (m.audibleAt !== undefined) parts.push(`${since(m.audibleAt)} to sound at the output`);
-  if (m.speakingAt !== undefined) parts.push(`speaking started after ${since(m.speakingAt)}`);
+  if (m.speakingAt !== undefined) parts.push(`server began speaking ${since(m.speakingAt)} after the request`);
   if (demo.session?.debug?.audioBlocked) parts.push('sound blocked');
   elements.firstAudio.textContent = parts.length > 0 ? parts.join(' · ') : 'waiting…';
 }
@@ -366,7 +366,12 @@ function showMeasurement() {
 
 async function speak() {
   const text = elements.text.value;
-  if (!sessionIsLive() || text.trim() === '') return;
+  if (!sessionIsLive()) return;
+  if (text.trim() === '') {
+    logEvent('say-text', 'type some text first');
+    elements.text.focus();
+    return;
+  }
 
   const turnId = newTurnId('say');
   startMeasurement(turnId);

@@ -105,10 +105,21 @@ export async function buildServer(config: OratorConfig, options: BuildOptions): 
   const auth = new Authenticator(options.partners, store, tokens, config.limits, metrics);
   const sessions = new SessionService(store, bus, tokens, config, metrics, log);
   const speech = new SpeechCoordinator(nodeId, store, bus, engine, metrics, log);
-  const hub = new ViewerHub(store, bus, auth, sessions, engine.sampleRate, config.limits, metrics, log, async (sessionId) => {
-    const turns = await store.listPendingTurns(sessionId);
-    return turns.some((turn) => turn.state === 'speaking');
-  }, config.idleTimeoutMs);
+  const hub = new ViewerHub(
+    store,
+    bus,
+    auth,
+    sessions,
+    engine.sampleRate,
+    config.limits,
+    metrics,
+    log,
+    async (sessionId) => {
+      const turns = await store.listPendingTurns(sessionId);
+      return turns.some((turn) => turn.state === 'speaking');
+    },
+    config.idleTimeoutMs,
+  );
   const sweeper = new Sweeper(store, sessions, log, options.sweepIntervalMs ?? 1_000);
 
   const context: AppContext = {
@@ -135,6 +146,11 @@ export async function buildServer(config: OratorConfig, options: BuildOptions): 
     methods: ['GET', 'POST'],
     allowedHeaders: ['authorization', 'content-type'],
     maxAge: 600,
+  });
+
+  // The request id in every response lets a client find the log lines of a failed call.
+  app.addHook('onSend', async (request, reply) => {
+    reply.header('x-request-id', request.id);
   });
 
   app.addHook('onResponse', async (request, reply) => {

@@ -12,6 +12,13 @@ import { RedisUrlError } from './store/redis/client.js';
 // Lifetime of the development KS printed at start-up, in seconds.
 const DEV_KS_EXPIRY_S = 24 * 3600;
 
+// Avatar named in the start-up example: the README's, when the catalog has it.
+const EXAMPLE_AVATAR_ID = 'ava';
+
+function exampleAvatarId(avatars: ReadonlyArray<{ id: string }>): string {
+  return avatars.some((avatar) => avatar.id === EXAMPLE_AVATAR_ID) ? EXAMPLE_AVATAR_ID : avatars[0]!.id;
+}
+
 async function main(): Promise<void> {
   const config = loadConfig();
 
@@ -53,8 +60,10 @@ async function main(): Promise<void> {
         '  ADMIN KS (valid 24 h, for this process only):',
         `  ${devKs}`,
         '',
-        `  Try: curl -s -X POST ${url}/v1/avatar-session -H "Authorization: KS $KS" -H 'Content-Type: application/json' \\`,
-        `         -d '{"visualConfig":{"avatarId":"${server.context.catalog.avatars[0]!.id}"}}'`,
+        '  Try it:',
+        `    KS='${devKs}'`,
+        `    curl -s -X POST ${url}/v1/avatar-session -H "Authorization: KS $KS" -H 'Content-Type: application/json' \\`,
+        `      -d '{"visualConfig":{"avatarId":"${exampleAvatarId(server.context.catalog.avatars)}"}}'`,
         '',
       ].join('\n'),
     );

@@ -1,6 +1,7 @@
 import type { FastifyRequest } from 'fastify';
 import type { Limits } from '../config.js';
-import { Errors } from '../http/api-error.js';
+import { WireError } from '@orator/protocol';
+import { ApiError, Errors } from '../http/api-error.js';
 import { decodeKsUnverified, KsError, revocationKeys, verifyKs, type VerifiedKs } from '../ks/index.js';
 import type { Metrics } from '../observability/metrics.js';
 import type { Partner, PartnerRegistry } from '../partners/partner.js';
@@ -46,7 +47,8 @@ export class Authenticator {
     await this.rejectIfThrottled(request);
 
     const ks = readCredential(request, 'ks');
-    if (ks === undefined || ks.length > MAX_KS_CHARS) return this.failKs(request, 'missing_or_malformed', undefined);
+    if (ks === undefined) return this.failKs(request, 'missing', undefined, 'KS_MISSING');
+    if (ks.length > MAX_KS_CHARS) return this.failKs(request, 'too_long', undefined);
 
     let verified: VerifiedKs;
     try {
@@ -135,11 +137,11 @@ export class Authenticator {
     }
   }
 
-  private async failKs(request: FastifyRequest, reason: string, partnerId: number | undefined): Promise<never> {
+  private async failKs(request: FastifyRequest, reason: string, partnerId: number | undefined, code = 'INVALID_KS'): Promise<never> {
     this.metrics.authFailures.inc({ scheme: 'ks', reason });
     request.log.info({ reason, partnerId }, 'KS rejected');
     await this.countFailure(request, partnerId);
-    throw Errors.invalidKs();
+    throw new ApiError(401, WireError.invalidKs, code);
   }
 
   private async denyKs(request: FastifyRequest, reason: string, partnerId: number): Promise<never> {

@@ -23,7 +23,8 @@ export function registerEnvelope(app: FastifyInstance): void {
   app.setErrorHandler((error: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
     if (error instanceof ApiError) {
       reply.headers(error.headers);
-      if (error.statusCode >= 500) request.log.error({ err: error }, 'request failed');
+      // 503 marks a feature that is switched off, not a fault, so it is not logged as an error.
+      if (error.statusCode >= 500 && error.statusCode !== 503) request.log.error({ err: error }, 'request failed');
       return sendError(reply, error.statusCode, error.message, error.code, error.details);
     }
 

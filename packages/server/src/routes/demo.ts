@@ -21,7 +21,7 @@ export const DEMO_MAX_TEXT_CHARS = 1000;
 const MAX_ID_CHARS = 64;
 
 const DEMO_DISABLED_MESSAGE =
-  'The demo backend is disabled: partners are configured (ORATOR_PARTNERS) and ORATOR_DEMO_KS is not set. ' +
+  'The demo backend is disabled: partners are configured (ORATOR_PARTNERS or ORATOR_PARTNERS_FILE) and ORATOR_DEMO_KS is not set. ' +
   'Set ORATOR_DEMO_KS to an ADMIN KS of one of those partners and restart to enable it.';
 
 interface CreateBody {
@@ -103,6 +103,8 @@ export async function demoRoutes(app: FastifyInstance, context: AppContext, opti
     const session = await context.store.getSession(sessionId);
     return session !== undefined && session.state !== 'ended';
   });
+
+  if (ks === undefined || ks === '') app.log.warn({ code: 'DEMO_DISABLED' }, DEMO_DISABLED_MESSAGE);
 
   function requireKs(): string {
     if (ks === undefined || ks === '') throw new ApiError(503, DEMO_DISABLED_MESSAGE, 'DEMO_DISABLED');

@@ -1,6 +1,9 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mintKs } from '../../src/ks/index.js';
+import { findEspeakVoice } from '../../src/speech/espeak/voices.js';
+import { readdirSync, readFileSync } from 'node:fs';
+import { BUILT_IN_AVATAR_DIR } from '../../src/catalog/catalog.js';
 import { call, PARTNER, startTestServer, type TestServer } from '../helpers/server.js';
 
 describe('catalog', () => {
@@ -102,5 +105,12 @@ describe('catalog', () => {
     assert.equal(preflight.status, 204);
     assert.equal(preflight.headers.get('access-control-allow-origin'), 'https://app.example.com');
     assert.match(preflight.headers.get('access-control-allow-headers') ?? '', /authorization/i);
+  });
+
+  test('built-in avatars default to eSpeak voices', () => {
+    for (const file of readdirSync(BUILT_IN_AVATAR_DIR).filter((name) => name.endsWith('.json'))) {
+      const avatar = JSON.parse(readFileSync(`${BUILT_IN_AVATAR_DIR}${file}`, 'utf8')) as { defaultVoiceId: string };
+      assert.ok(findEspeakVoice(avatar.defaultVoiceId), `${file}: ${avatar.defaultVoiceId} is not an eSpeak voice`);
+    }
   });
 });

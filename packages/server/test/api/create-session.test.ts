@@ -87,6 +87,16 @@ describe('create session', () => {
     }
   });
 
+  test('missing KS has its own code and a request id', async () => {
+    const response = await call(server.baseUrl, '/v1/avatar-session', { body: { visualConfig: { avatarId } } });
+    assert.equal(response.status, 401);
+    assert.equal(response.body.error, 'Invalid Kaltura Session');
+    assert.equal(response.body.code, 'KS_MISSING');
+    const requestId = response.headers.get('x-request-id');
+    assert.match(requestId ?? '', /^[0-9a-f-]{36}$/);
+    assert.ok(server.logs.some((line) => line.includes(requestId!) && line.includes('KS rejected')));
+  });
+
   test('USER KS and disabled partner get 403', async () => {
     const user = await call(server.baseUrl, '/v1/avatar-session', { auth: `KS ${ks({ type: 0 })}`, body: { visualConfig: { avatarId } } });
     assert.equal(user.status, 403);
