@@ -73,6 +73,10 @@ export class Authenticator {
 
   /** Require the session JWT for `sessionId`: 401 invalid, 403 other session, 404 unknown, 410 ended. */
   async requireSessionToken(request: FastifyRequest, sessionId: string): Promise<SessionPrincipal> {
+    // The session is read while the token is checked, saving a store round trip; it is used only
+    // once the token has passed.
+    const sessionRead = this.store.getSession(sessionId);
+    sessionRead.catch(() => undefined);
     await this.rejectIfThrottled(request);
 
     const token = readCredential(request, 'bearer');
@@ -92,7 +96,7 @@ export class Authenticator {
       throw Errors.insufficientPermissions();
     }
 
-    const session = await this.store.getSession(sessionId);
+    const session = await sessionRead;
     if (!session) throw Errors.sessionNotFound();
     if (session.state === 'ended') throw Errors.sessionEnded();
     return { claims, session };

@@ -114,13 +114,16 @@ export async function avatarSessionRoutes(app: FastifyInstance, context: AppCont
         );
       }
 
-      await sessions.touch(session.id);
-      const result = await store.appendChunk(
-        session.id,
-        { turnId, text, isFinal, ...(body.seq === undefined ? {} : { seq: body.seq }) },
-        { turnChars: config.limits.turnChars, queuedTurns: config.limits.queuedTurns },
-        Date.now(),
-      );
+      // The two writes are independent, so with Redis they share one round trip instead of two.
+      const [, result] = await Promise.all([
+        sessions.touch(session.id),
+        store.appendChunk(
+          session.id,
+          { turnId, text, isFinal, ...(body.seq === undefined ? {} : { seq: body.seq }) },
+          { turnChars: config.limits.turnChars, queuedTurns: config.limits.queuedTurns },
+          Date.now(),
+        ),
+      ]);
       const response = answerAppend(result, turnId);
       if (result.status === 'appended') await speech.turnUpdated(session.id, turnId);
       return response;
