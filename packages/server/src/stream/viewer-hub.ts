@@ -168,8 +168,8 @@ export class ViewerHub {
   }
 
   /** Close a viewer that reads too slowly, so it cannot hold up the session's other viewers. */
-  private dropSlowViewer(viewer: Viewer, why: string): void {
-    this.log.warn({ sessionId: viewer.sessionId, why }, 'viewer too slow; closing');
+  private dropSlowViewer(viewer: Viewer, reason: string): void {
+    this.log.warn({ sessionId: viewer.sessionId, reason }, 'viewer too slow; closing');
     viewer.socket.close(StreamCloseCode.SlowConsumer, 'viewer too slow');
     // close() waits for the send buffer to drain, which a stalled reader never does.
     setTimeout(() => viewer.socket.terminate(), 1_000).unref();
