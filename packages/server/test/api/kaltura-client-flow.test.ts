@@ -1,31 +1,8 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createRequire } from 'node:module';
+import { createKalturaClient } from '../helpers/kaltura-client.js';
 import { call, firstAvatarId, PARTNER, startTestServer, type TestServer } from '../helpers/server.js';
 import { TestViewer } from '../helpers/viewer.js';
-
-// The parts of npm kaltura-client this test calls.
-interface KalturaRequest<T> {
-  execute(client: unknown): Promise<T>;
-}
-interface KalturaModule {
-  Configuration: new () => { serviceUrl: string; timeout: number; setLogger(logger: object): void };
-  Client: new (config: unknown) => { setKs(ks: string): void };
-  services: {
-    session: {
-      start(
-        secret: string,
-        userId?: string,
-        type?: number,
-        partnerId?: number | null,
-        expiry?: number,
-        privileges?: string | null,
-      ): KalturaRequest<string>;
-      get(session?: string | null): KalturaRequest<Record<string, unknown>>;
-      end(): KalturaRequest<unknown>;
-    };
-  };
-}
 
 describe('official kaltura-client against Orator', () => {
   let server: TestServer;
@@ -35,14 +12,7 @@ describe('official kaltura-client against Orator', () => {
   after(() => server.close());
 
   test('session.start KS creates a session that speaks; session.end revokes it', async () => {
-    const kaltura = createRequire(import.meta.url)('kaltura-client') as KalturaModule;
-    const config = new kaltura.Configuration();
-    config.serviceUrl = server.baseUrl;
-    config.timeout = 10_000;
-    // The library's default logger prints request bodies, secrets included; any other logger silences it.
-    config.setLogger({ log() {}, error() {}, debug() {} });
-    const client = new kaltura.Client(config);
-    const { session } = kaltura.services;
+    const { client, session } = createKalturaClient(server.baseUrl);
 
     const ks = await session.start(PARTNER.adminSecrets[0]!, 'backend', 2, PARTNER.id, 600).execute(client);
     assert.equal(typeof ks, 'string');

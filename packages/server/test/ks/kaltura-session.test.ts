@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
 import type { AddressInfo } from 'node:net';
-import { createRequire } from 'node:module';
 import { after, before, test } from 'node:test';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { InMemoryKsRevocationStore, mintKs, verifyKs, type VerifiedKs } from '../../src/ks/index.js';
 import { StaticPartnerRegistry, type Partner } from '../../src/partners/index.js';
 import { kalturaSessionRoutes } from '../../src/routes/kaltura-session.js';
+import { createKalturaClient } from '../helpers/kaltura-client.js';
 
 const SECRET = 'primary-admin-secret-0123456789ab';
 const SECOND_SECRET = 'second-admin-secret-0123456789ab';
@@ -256,39 +256,8 @@ test('malformed body answered in Kaltura shape', async () => {
   assert.ok(!response.body.includes(SECRET));
 });
 
-// Minimal typing of the parts of npm kaltura-client that the test uses.
-interface KalturaRequest<T> {
-  execute(client: unknown): Promise<T>;
-}
-interface KalturaModule {
-  Configuration: new () => { serviceUrl: string; timeout: number; setLogger(logger: object): void };
-  Client: new (config: unknown) => { setKs(ks: string): void };
-  services: {
-    session: {
-      start(
-        secret: string,
-        userId?: string,
-        type?: number,
-        partnerId?: number | null,
-        expiry?: number,
-        privileges?: string | null,
-      ): KalturaRequest<string>;
-      get(session?: string | null): KalturaRequest<Record<string, unknown>>;
-      end(): KalturaRequest<unknown>;
-    };
-  };
-}
-
 test('kaltura-client start, get and end over HTTP', async () => {
-  const kaltura = createRequire(import.meta.url)('kaltura-client') as KalturaModule;
-  const config = new kaltura.Configuration();
-  config.serviceUrl = baseUrl;
-  config.timeout = 10_000;
-  // The default logger prints every request body, secret and KS included, to the console. Any
-  // logger that is not the library's own ILogger turns logging off.
-  config.setLogger({ log() {}, error() {}, debug() {} });
-  const client = new kaltura.Client(config);
-  const session = kaltura.services.session;
+  const { client, session } = createKalturaClient(baseUrl);
 
   const ks = await session.start(SECRET, 'frank', 2, 1001, 300, 'sessionid:kc').execute(client);
   assert.equal(verifyAt(ks).userId, 'frank');
