@@ -4,7 +4,7 @@ import { quit } from './redis-store.js';
 import type { RedisClient } from './redis/client.js';
 import { RedisKeys } from './redis/keys.js';
 
-/** What the bus logs through; a pino or Fastify logger fits. */
+/** Logger of the bus; a pino or Fastify logger fits. */
 export interface BusLogger {
   warn(object: object, message: string): void;
   error(object: object, message: string): void;
@@ -14,7 +14,7 @@ export interface BusLogger {
 const STREAM_JSON = 0x01;
 const STREAM_AUDIO = 0x02;
 
-// At most one log line per this interval for failed stream publishes; audio frames go out ten
+// Failed stream publishes are logged at most once per this interval. Audio frames go out ten
 // times a second per session, so a Redis outage would otherwise flood the log.
 const PUBLISH_ERROR_LOG_INTERVAL_MS = 10_000;
 

@@ -17,7 +17,7 @@ import { RedisKeys } from './redis/keys.js';
 const MAX_FINISHED_TURNS = 64;
 
 // An open session's keys outlive its maximum end by this much, so a sweeper that was down for a
-// while still finds the record and ends it; after that Redis deletes the keys by itself.
+// while still finds the record and ends it. After that, Redis deletes the keys by itself.
 const OPEN_GRACE_MS = 10 * 60_000;
 
 // An ended record stays at least this long even when its token has already expired.
@@ -39,8 +39,8 @@ export interface RedisStoreOptions {
 /**
  * Session store on Redis, for several Orator nodes sharing state. Every multi-step change of one
  * session is one Lua script on that session's slot. The indexes shared by all sessions (deadlines,
- * a partner's open sessions) are separate keys updated right after; a node dying between the two
- * steps leaves a stale index entry, which later reads remove (see docs/scaling.md).
+ * a partner's open sessions) are separate keys, updated right after the script. A node that dies
+ * between the two steps leaves a stale index entry, which later reads remove (see docs/scaling.md).
  */
 export class RedisStore implements SessionStore {
   readonly keys: RedisKeys;
@@ -268,8 +268,8 @@ export class RedisStore implements SessionStore {
   async listOrphanedSessions(max: number): Promise<Array<{ sessionId: string; turnId: string }>> {
     const orphaned: Array<{ sessionId: string; turnId: string }> = [];
 
-    // NOTE: this reads every open session, one script call each; fine for thousands of sessions,
-    // an index of sessions with pending turns would be needed for far more.
+    // NOTE: this reads every open session with one script call each. That is fine for thousands of
+    // sessions; far more would need an index of the sessions that have pending turns.
     for (let offset = 0; orphaned.length < max; offset += PAGE) {
       const ids = await this.client.zrange(this.keys.deadlines(), offset, offset + PAGE - 1);
       const turnIds = await Promise.all(
@@ -284,8 +284,8 @@ export class RedisStore implements SessionStore {
   }
 
   /**
-   * Every `intervalMs`, find orphaned sessions and call `wake` for each, which tells every node a
-   * turn is waiting so one of them takes the lease and continues the queue. Stopped by close().
+   * Every `intervalMs`, find orphaned sessions and call `wake` for each. `wake` publishes that a
+   * turn is waiting, so one node takes the lease and continues the queue. close() stops the timer.
    */
   startOrphanWatch(
     wake: (sessionId: string, turnId: string) => Promise<void>,
@@ -317,7 +317,7 @@ export class RedisStore implements SessionStore {
   }
 }
 
-/** Close a client politely, or drop the connection when Redis does not answer. */
+/** Close a client with QUIT, or drop the connection when Redis does not reply. */
 export async function quit(client: RedisClient): Promise<void> {
   try {
     await client.quit();

@@ -30,7 +30,7 @@ export class RedisUrlError extends Error {
   readonly code = 'REDIS_URL_INVALID';
 }
 
-/** Where to connect, parsed from REDIS_URL. */
+/** Connection target parsed from REDIS_URL. */
 export type RedisTarget =
   | { mode: 'standalone'; url: string }
   | { mode: 'sentinel'; sentinels: Array<{ host: string; port: number }>; masterName: string; options: RedisOptions }
@@ -88,13 +88,13 @@ function parseHostPort(entry: string, defaultPort: number): { host: string; port
   return { host: match[1]!.replace(/^\[|\]$/g, ''), port };
 }
 
-/** The URL without its credentials, safe for logs and error messages. */
+/** Return the URL without its credentials, safe for logs and error messages. */
 export function describeRedisUrl(raw: string): string {
   return raw.replace(/\/\/[^@/]*@/, '//');
 }
 
 // Commands fail after this many reconnection attempts instead of waiting without limit, so an
-// HTTP request answers 500 while Redis is down rather than hanging.
+// HTTP request gets a 500 response while Redis is down rather than hanging.
 const MAX_RETRIES_PER_REQUEST = 3;
 
 /** Create a client for the target; it connects when `connect()` is called. */
