@@ -223,7 +223,7 @@ function metricsOf(reply: { metrics: Array<{ name: string; value: number }> }): 
 /**
  * Compare the drawn visemes with the cue schedule on the audio clock. For each cue that starts
  * inside the window, the offset is the turn time of the first frame at or after the cue's start
- * that draws it; one frame interval is the floor of what a 60 Hz loop can do.
+ * that draws it. One frame interval is the floor of what a 60 Hz loop can do.
  */
 export function visemeSync(frames: readonly DebugFrame[], turns: readonly DebugTurn[]): { offsets: number[]; mismatched: number } {
   const offsets: number[] = [];

@@ -14,7 +14,7 @@ import type { BenchOptions } from './options.js';
 
 const SAY_TEXT = 'Hello there, this is a benchmark sentence.';
 
-// say-text queues a turn and a session holds at most 20; an untimed interrupt after every 10th
+// say-text queues a turn, and a session queues at most 20. An untimed interrupt after every 10th
 // say-text keeps each worker's session under that limit.
 const INTERRUPT_EVERY = 10;
 

@@ -83,7 +83,7 @@ export async function benchTimeToFirstAudio(options: BenchOptions, log: (line: s
   }
 }
 
-/** One say-text, timed to the first audio frame of its turn; the turn is then interrupted. */
+/** Time one say-text to the first audio frame of its turn, then interrupt the turn. */
 async function sampleOnce(api: Api, session: { sessionId: string; token: string }, viewer: BenchViewer, text: string): Promise<number> {
   const previousTurn = viewer.lastTurnNumber();
   const interruptsBefore = viewer.messages.filter((message) => message.type === 'interrupted').length;

@@ -9,7 +9,7 @@ export interface HttpResult {
 }
 
 /**
- * One JSON request over a keep-alive agent. node:http is used rather than fetch because fetch
+ * Send one JSON request over a keep-alive agent. node:http is used rather than fetch because fetch
  * costs several times more client CPU per request, and the load generator shares a 2-core machine
  * with the server.
  */

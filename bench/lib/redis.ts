@@ -7,7 +7,7 @@ function connect(): Redis {
   return new Redis({ host: REDIS_HOST, port: REDIS_PORT, lazyConnect: true, maxRetriesPerRequest: 1, retryStrategy: () => null });
 }
 
-/** 'ok' when Redis answers PING at 127.0.0.1:6379, else why not. */
+/** Return 'ok' when Redis replies to PING at 127.0.0.1:6379, else the reason it is unavailable. */
 export async function redisAvailable(): Promise<'ok' | string> {
   const client = connect();
   client.on('error', () => undefined);

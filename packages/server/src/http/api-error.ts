@@ -1,7 +1,7 @@
 import { WireError } from '@orator/protocol';
 
 /**
- * An error answered in the wire envelope `{"success": false, "error": message, "code": code}`.
+ * An error sent in the wire envelope `{"success": false, "error": message, "code": code}`.
  * `message` is what clients see, so it never contains a KS, token or secret.
  */
 export class ApiError extends Error {

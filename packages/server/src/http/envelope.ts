@@ -18,7 +18,7 @@ function sendError(reply: FastifyReply, status: number, message: string, code: s
     .send({ success: false, error: message, code, ...extra });
 }
 
-/** Answer every error and unknown route in the wire envelope, and log caught errors with the request id. */
+/** Send every error and unknown route in the wire envelope, and log caught errors with the request id. */
 export function registerEnvelope(app: FastifyInstance): void {
   app.setErrorHandler((error: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
     if (error instanceof ApiError) {

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { STREAM_PROTOCOL_VERSION, type CreateSessionRequest, type SayTextRequest, type SessionStatusResponse } from '@orator/protocol';
 import type { AppContext } from '../app-context.js';
-import { ApiError, Errors } from '../http/api-error.js';
+import { Errors } from '../http/api-error.js';
 import { QuotaExceededError } from '../sessions/session-service.js';
 import type { AppendResult } from '../store/types.js';
 import { publicBaseUrl } from './public-url.js';
@@ -223,5 +223,3 @@ export function answerAppend(
       throw Errors.sessionNotFound();
   }
 }
-
-export { ApiError };

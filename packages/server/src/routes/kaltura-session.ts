@@ -25,7 +25,7 @@ export interface KalturaSessionRoutesOptions {
   nowSeconds?: () => number;
   /**
    * Failed-authentication limiter shared with the rest of the API. When the client address is
-   * throttled, `start`, `get` and `end` answer 429 with Retry-After before checking anything.
+   * throttled, `start`, `get` and `end` respond 429 with Retry-After before checking anything.
    */
   throttle?: {
     /** Seconds until the address may try again, or 0 when it may try now. */

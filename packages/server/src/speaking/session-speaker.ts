@@ -1,6 +1,6 @@
 import type { FastifyBaseLogger } from 'fastify';
 import { AUDIO_FRAME_MAX_MS, encodeAudioFrame, type SegmentMessage, type ServerMessage } from '@orator/protocol';
-import { SentenceSegmenter, SpeechError, type SpeechEngine, type SynthesisResult } from '../speech/index.js';
+import { SentenceSegmenter, SpeechError, visemesFromPcm, type SpeechEngine, type SynthesisResult } from '../speech/index.js';
 import type { Metrics } from '../observability/metrics.js';
 import type { EventBus } from '../store/bus.js';
 import type { SessionRecord, SessionStore, TurnRecord } from '../store/types.js';
@@ -152,9 +152,9 @@ export class SessionSpeaker {
 
   /**
    * Speak a text turn sentence by sentence as chunks arrive. A sentence is synthesized once its end
-   * is known, and only one sentence ahead of the one streaming: synthesis is far faster than real
-   * time, and working further ahead would hold a whole turn's audio in memory and make other
-   * sessions' first sentences wait in the engine's queue.
+   * is known, and at most one sentence ahead of the one streaming, because synthesis is far faster
+   * than real time. Working further ahead would keep a whole turn's audio in memory. It would also
+   * make other sessions' first sentences wait in the engine's queue.
    */
   private async speakTextTurn(turn: TurnRecord, signal: AbortSignal): Promise<'completed' | 'interrupted'> {
     const segmenter = new SentenceSegmenter();
@@ -220,7 +220,6 @@ export class SessionSpeaker {
     const bytes = await this.store.getTurnAudio(this.session.id, turn.turnId);
     if (!bytes) throw new Error('the audio of this turn is no longer in the store');
 
-    const { visemesFromPcm } = await import('../speech/index.js');
     const pcm = new Int16Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength));
     const sampleRate = this.engine.sampleRate;
     const result: SynthesisResult = {

@@ -68,7 +68,7 @@ export class SpeechCoordinator {
     if (!result.current) return { droppedTurnIds };
 
     const current = result.current;
-    // The local speaker knows best; a turn still queued was not heard at all.
+    // The local speaker's estimate is the most recent one. A turn that was still queued was not heard at all.
     let spokenChars = current.state === 'queued' ? 0 : current.spokenChars;
     if (progress?.turnId === current.turnId) spokenChars = progress.spokenChars;
     this.log.info({ sessionId, turnId: current.turnId, spokenChars, dropped: droppedTurnIds.length }, 'session interrupted');
@@ -83,7 +83,7 @@ export class SpeechCoordinator {
     };
   }
 
-  /** Whether this node is speaking the session now. */
+  /** Return whether this node is speaking the session now. */
   isSpeakingHere(sessionId: string): boolean {
     return this.speakers.has(sessionId);
   }

@@ -1,7 +1,7 @@
 import type { SynthesisResult } from './engine.js';
 import { SpeechError } from './errors.js';
 
-/** Result for text with nothing to say: no samples and a single `sil` cue. */
+/** Return the result for text with nothing to speak: no samples and a single `sil` cue. */
 export function emptyResult(sampleRate: number, signal?: AbortSignal): SynthesisResult {
   if (signal?.aborted) {
     throw new SpeechError('ABORTED', 'speech request aborted');

@@ -251,7 +251,7 @@ function dotEndsSentence(text: string, index: number, run: string, next: string)
   return true;
 }
 
-/** A line break ends a sentence before a blank line or a line that does not start in lowercase. */
+/** Decide whether a line break ends a sentence: it does before a blank line or a line that does not start in lowercase. */
 function lineBreakBoundary(text: string, index: number, final: boolean): Boundary {
   const { end } = skipSpaceAndEmoji(text, index);
 
@@ -299,7 +299,7 @@ function isEmojiPart(character: string): boolean {
   return /[\p{Extended_Pictographic}\p{Emoji_Modifier}\u200d\ufe0f\u20e3\u{1f1e6}-\u{1f1ff}\u{e0020}-\u{e007f}]/u.test(character);
 }
 
-/** The non-space text right before `index`. */
+/** Return the non-space text right before `index`. */
 function tokenBefore(text: string, index: number): string {
   let start = index;
   while (start > 0 && !/\s/u.test(text[start - 1] as string)) {
@@ -310,8 +310,8 @@ function tokenBefore(text: string, index: number): string {
 }
 
 /**
- * Where to split a run longer than `maxLength`: after the last clause break in the second half of
- * the limit, else after the last word, else at the limit. A break point is the first non-space
+ * Find where to split a run longer than `maxLength`: after the last clause break in the second half
+ * of the limit, else after the last word, else at the limit. A break point is the first non-space
  * character after whitespace, at most `maxLength`, so the result depends only on text that is
  * already known.
  */

@@ -26,7 +26,8 @@ describe('catalog', () => {
     for (const avatar of objects) {
       assert.equal(avatar.type, 'Visual');
       assert.equal(typeof avatar.name, 'string');
-      assert.ok(avatar.attributes && typeof avatar.attributes === 'object');
+      assert.ok(avatar.attributes, `${String(avatar.id)} has no attributes`);
+      assert.equal(typeof avatar.attributes, 'object');
       assert.equal(typeof avatar.defaultVoiceId, 'string');
     }
 

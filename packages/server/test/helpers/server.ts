@@ -35,7 +35,7 @@ export interface TestServer {
   close(): Promise<void>;
 }
 
-/** Start a real server on a free loopback port, with the fast test speech engine unless told otherwise. */
+/** Start a real server on a free loopback port, with the fast test speech engine unless `build.engine` overrides it. */
 export async function startTestServer(
   overrides: {
     env?: Record<string, string>;
@@ -71,7 +71,7 @@ export interface JsonResponse {
   body: Record<string, unknown>;
 }
 
-/** POST (or another method) with JSON over real HTTP and parse the JSON answer. */
+/** Send a JSON request (POST unless `method` says otherwise) over real HTTP and parse the JSON response. */
 export async function call(
   baseUrl: string,
   path: string,

@@ -9,7 +9,7 @@ export interface ReceivedAudio {
   receivedAt: number;
 }
 
-/** A viewer of the stream as a test sees it: every message and audio frame with its arrival time. */
+/** Test client of the viewer stream that records every message and audio frame with its arrival time. */
 export class TestViewer {
   readonly messages: Array<ServerMessage & { receivedAt: number }> = [];
   readonly audio: ReceivedAudio[] = [];

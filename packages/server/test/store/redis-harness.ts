@@ -5,7 +5,7 @@ import { Redis } from 'ioredis';
 export const TEST_REDIS_URL = process.env.ORATOR_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 
 /**
- * Check that the test Redis answers. Returns undefined when it does, else the reason to skip.
+ * Check that the test Redis replies to PING. Returns undefined when it does, else the reason to skip.
  * With CI=true an unreachable Redis is an error, so a CI run cannot pass by skipping.
  */
 export async function redisSkipReason(): Promise<string | undefined> {
@@ -29,7 +29,7 @@ export async function redisSkipReason(): Promise<string | undefined> {
   }
 }
 
-/** A key prefix no other test run uses: `orator-test:<random>:<label>:`. */
+/** Return a key prefix no other test run uses: `orator-test:<random>:<label>:`. */
 export function uniquePrefix(label: string): string {
   return `orator-test:${randomBytes(6).toString('hex')}:${label}:`;
 }

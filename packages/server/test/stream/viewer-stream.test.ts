@@ -205,7 +205,7 @@ describe('viewer activity and back-pressure', () => {
     const stalled = await TestViewer.connect(url, session.token);
     await healthy.waitForMessage('ready');
     await stalled.waitForMessage('ready');
-    // Stop reading: the stalled viewer answers no more pings, and its kernel buffers fill.
+    // Stop reading: the stalled viewer replies to no more pings, and its kernel buffers fill.
     (stalled.socket as unknown as { _socket: { pause(): void } })._socket.pause();
 
     await call(server.baseUrl, `/v1/avatar-session/${session.sessionId}/say-text`, {

@@ -39,7 +39,7 @@ export function buildEspeakTimeline(
       const last = wordRanges[wordRanges.length - 1];
 
       // eSpeak splits numbers into several word events that start inside the same token ("1984"
-      // gives "1984" and "984"); they stay one word so the words still rebuild the text.
+      // gives "1984" and "984"). They stay one word, so the words still rebuild the text.
       if (!range) {
         continue;
       } else if (last && range.start < last.end) {

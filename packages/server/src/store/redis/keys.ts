@@ -58,7 +58,7 @@ export class RedisKeys {
     return `${this.prefix}partner:{${partnerId}}:open`;
   }
 
-  /** A revoked KS identity; all revocations share the slot `{ksrev}` so one MGET reads several. */
+  /** Return the key of a revoked KS identity. All revocations share the slot `{ksrev}`, so one MGET reads several. */
   revokedKs(key: string): string {
     return `${this.prefix}ksrev:{ksrev}:${key}`;
   }

@@ -10,7 +10,7 @@ export interface ScriptDefinition {
   lua: string;
 }
 
-// Moves a turn id to the finished list and forgets the oldest finished turns past the limit.
+// Moves a turn id to the finished list and deletes the oldest finished turns past the limit.
 // Needs KEYS[1] session, KEYS[2] turns, KEYS[4] finished, KEYS[5] audio ids; takes the audio key prefix and the limit.
 const RETIRE_TURN = `
 local function retire(id, audioPrefix, maxFinished)
